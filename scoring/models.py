@@ -1,0 +1,459 @@
+"""Pydantic models: the one definition of every field of a batch and of the application form 申报书."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Money on the form is in 万元 (10,000 yuan), two decimal places, never a float.
+Wan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Count = Annotated[int, Field(ge=0)]
+
+DEFAULT_DB_PATH = "data/review.duckdb"
+
+
+class UnitType(StrEnum):
+    UNIVERSITY = "高等学校"
+    INSTITUTE = "科研院所"
+    OTHER = "其他"
+
+
+class City(StrEnum):
+    """Liaoning's 14 cities and the Shenfu demonstration zone: the bodies that recommend applicants."""
+
+    SHENYANG = "沈阳市"
+    DALIAN = "大连市"
+    ANSHAN = "鞍山市"
+    FUSHUN = "抚顺市"
+    BENXI = "本溪市"
+    DANDONG = "丹东市"
+    JINZHOU = "锦州市"
+    YINGKOU = "营口市"
+    FUXIN = "阜新市"
+    LIAOYANG = "辽阳市"
+    PANJIN = "盘锦市"
+    TIELING = "铁岭市"
+    CHAOYANG = "朝阳市"
+    HULUDAO = "葫芦岛市"
+    SHENFU = "沈抚示范区"
+
+
+class ManagementStandard(StrEnum):
+    UNIVERSITY = "GB/T 33251-2016"  # 《高等学校知识产权管理规范》
+    RESEARCH = "GB/T 33250-2016"  # 《科研组织知识产权管理规范》
+
+
+STANDARD_TITLES = {
+    ManagementStandard.UNIVERSITY: "《高等学校知识产权管理规范》（GB/T 33251-2016）",
+    ManagementStandard.RESEARCH: "《科研组织知识产权管理规范》（GB/T 33250-2016）",
+}
+
+
+class PriorityKind(StrEnum):
+    """The guideline's grounds for priority (优先申报); the ranking turns verified ones into bonus points."""
+
+    STANDARD = "贯彻实施知识产权管理规范"
+    NATIONAL_PILOT = "国家知识产权试点示范高校"
+    NAVIGATION_BASE = "省级以上专利导航服务基地"
+    HIGH_VALUE_CENTER = "高价值专利培育中心"
+    TRANSFER_INSTITUTION = "高校院所技术转移机构"
+
+
+class Funding(StrEnum):
+    REQUESTED = "拟定申请"
+    MATCHING = "拟定配套"
+
+
+class AmountBasis(StrEnum):
+    """Which conversion amount condition 3 counts: the form gives both."""
+
+    CONTRACT = "合同额"
+    RECEIVED = "实际到账额"
+
+
+class AttachmentKind(StrEnum):
+    PLAN = "三年建设方案"
+    RECOMMENDATION = "市局推荐函"
+    OTHER = "其他附件"
+
+
+class FormModel(BaseModel):
+    """Base of the form's sections: strips stray spaces, rejects unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+# --- batch ---------------------------------------------------------------------------------
+
+
+class BatchSettings(FormModel):
+    amount_basis: AmountBasis = AmountBasis.CONTRACT
+    requested_budget_cap: Wan = Decimal("100")
+    window_years: Annotated[int, Field(ge=1, le=10)] = 3
+
+
+class Batch(FormModel):
+    batch_id: Annotated[str, Field(min_length=1, max_length=40)]
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    title: str
+    deadline: date
+    settings: BatchSettings = BatchSettings()
+
+    @property
+    def window(self) -> list[int]:
+        """The full years the conditions look at: the `window_years` years before the batch year."""
+        n = self.settings.window_years
+        return list(range(self.year - n, self.year))
+
+
+# --- the application form ------------------------------------------------------------------
+
+
+class PilotLead(FormModel):
+    """试点负责人."""
+
+    name: str = ""
+    title: str = ""
+    landline: str = ""
+    mobile: str = ""
+
+
+class PilotContact(FormModel):
+    """试点联系人."""
+
+    name: str = ""
+    mobile: str = ""
+    landline: str = ""
+    fax: str = ""
+    postal_address: str = ""
+    postcode: str = ""
+    email: str = ""
+
+
+class BasicInfo(FormModel):
+    """一、申报单位基本信息 (the cover repeats name, address, lead and contact)."""
+
+    unit_name: Annotated[str, Field(min_length=2, max_length=100)]
+    address: str = ""
+    unit_type: UnitType
+    unit_type_other: str = ""  # what the applicant wrote after 其他：
+    credit_code: Annotated[str, Field(min_length=1, max_length=40)]
+    legal_representative: str = ""
+    phone: str = ""
+    fax: str = ""
+    lead: PilotLead = PilotLead()
+    contact: PilotContact = PilotContact()
+    overall_situation: str = ""
+
+    @field_validator("credit_code")
+    @classmethod
+    def _upper_compact(cls, value: str) -> str:
+        return "".join(value.split()).upper()
+
+
+class CreditCommitment(FormModel):
+    """信用承诺书."""
+
+    signed: bool = False
+    signed_on: date | None = None
+
+
+class RuleDocument(FormModel):
+    """One row of 知识产权管理制度建设情况."""
+
+    name: Annotated[str, Field(min_length=1)]
+    doc_number: str = ""
+    issued_on: date | None = None
+
+
+class YearAmount(FormModel):
+    year: int
+    amount: Wan
+
+
+class IpManagement(FormModel):
+    """二、知识产权管理情况."""
+
+    standards: list[ManagementStandard] = []
+    standard_other: str = ""
+    has_leading_group: bool = False
+    ip_staff_full_time: Count = 0
+    ip_staff_part_time: Count = 0
+    conversion_staff_full_time: Count = 0
+    patent_attorneys: Count = 0
+    rule_documents: list[RuleDocument] = []
+    spending: list[YearAmount] = []  # 近三年知识产权管理经费投入
+
+
+class YearPatents(FormModel):
+    """One year of 专利创造产出情况: grants by kind, and valid patents held at the year's end."""
+
+    year: int
+    invention: Count = 0
+    utility_model: Count = 0
+    design: Count = 0
+    valid_held: Count = 0
+
+    @property
+    def granted(self) -> int:
+        return self.invention + self.utility_model + self.design
+
+
+class YearConversion(FormModel):
+    """One year of 专利转化运用情况: transfer 转让, licence 许可 (with open licences), equity 作价入股."""
+
+    year: int
+    transfer_count: Count = 0
+    transfer_contract: Wan = Decimal("0")
+    transfer_received: Wan = Decimal("0")
+    licence_count: Count = 0
+    licence_contract: Wan = Decimal("0")
+    licence_received: Wan = Decimal("0")
+    open_licence_published: Count = 0
+    open_licence_implemented: Count = 0
+    open_licence_amount: Wan = Decimal("0")
+    equity_count: Count = 0
+    equity_value: Wan = Decimal("0")
+
+    @property
+    def converted(self) -> int:
+        return self.transfer_count + self.licence_count + self.equity_count
+
+    def amount(self, basis: AmountBasis) -> Decimal:
+        """Money from conversions; equity has one value, counted under either basis."""
+        if basis is AmountBasis.RECEIVED:
+            return self.transfer_received + self.licence_received + self.equity_value
+        return self.transfer_contract + self.licence_contract + self.equity_value
+
+
+class BudgetRow(FormModel):
+    """三、经费预算: one row."""
+
+    seq: Annotated[int, Field(ge=1)]
+    item: Annotated[str, Field(min_length=1)]
+    explanation: str = ""
+    amount: Wan
+    year: int | None = None
+    funding: Funding
+
+
+class Budget(FormModel):
+    rows: list[BudgetRow] = []
+    declared_total: Wan | None = None  # 合计 as the applicant wrote it
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.amount for r in self.rows), Decimal("0"))
+
+    @property
+    def requested(self) -> Decimal:
+        return sum((r.amount for r in self.rows if r.funding is Funding.REQUESTED), Decimal("0"))
+
+    @property
+    def matching(self) -> Decimal:
+        return sum((r.amount for r in self.rows if r.funding is Funding.MATCHING), Decimal("0"))
+
+
+class PriorityClaim(FormModel):
+    """A ground for priority the applicant claims, with the evidence it names; staff verify it later."""
+
+    kind: PriorityKind
+    evidence: str = ""
+
+
+class Attachment(FormModel):
+    """A file that came with the application; the content itself is stored by its hash."""
+
+    kind: AttachmentKind
+    filename: Annotated[str, Field(min_length=1)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    size: Count
+    text: str = ""  # extracted text (the plan), for experts to read
+
+
+class Recommendation(FormModel):
+    """四、推荐意见: the unit's signed confirmation and the city bureau's recommendation."""
+
+    city: City
+    unit_confirmation_signed: bool = False
+    unit_confirmation_date: date | None = None
+    city_recommended: bool = False  # the letter itself is an attachment of kind RECOMMENDATION
+    city_recommendation_date: date | None = None
+
+
+class Application(FormModel):
+    """One 申报书, complete, plus what the rules need and the form lacks (enterprises connected, city)."""
+
+    batch_id: str
+    submitted_on: date
+    basic: BasicInfo
+    commitment: CreditCommitment = CreditCommitment()
+    ip_management: IpManagement = IpManagement()
+    patents: list[YearPatents] = []
+    conversions: list[YearConversion] = []
+    enterprises_connected: Count | None = None  # 近三年累计对接企业数 (not on the paper form)
+    operation_institution: str = ""  # 知识产权运营机构建设情况
+    conversion_staff_situation: str = ""  # 从事专利转化专职人员情况
+    budget: Budget = Budget()
+    priority_claims: list[PriorityClaim] = []
+    recommendation: Recommendation
+    attachments: list[Attachment] = []
+
+    @property
+    def credit_code(self) -> str:
+        return self.basic.credit_code
+
+    @model_validator(mode="after")
+    def _one_row_per_year(self) -> Application:
+        for label, rows in (("专利产出", self.patents), ("专利转化", self.conversions)):
+            years = [r.year for r in rows]
+            if len(years) != len(set(years)):
+                raise ValueError(f"{label}数据中同一年度出现多次")
+        self.patents.sort(key=lambda r: r.year)
+        self.conversions.sort(key=lambda r: r.year)
+        return self
+
+    def patents_in(self, year: int) -> YearPatents | None:
+        return next((r for r in self.patents if r.year == year), None)
+
+    def conversion_in(self, year: int) -> YearConversion | None:
+        return next((r for r in self.conversions if r.year == year), None)
+
+    def attachment(self, kind: AttachmentKind) -> Attachment | None:
+        return next((a for a in self.attachments if a.kind is kind), None)
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    PASS = "通过"
+    FAIL = "不通过"
+    DECIDE = "需人工判定"
+
+
+class CheckId(StrEnum):
+    CREDIT_CODE = "credit_code"
+    UNIT_TYPE = "unit_type"
+    COMMITMENT = "commitment"
+    RECOMMENDATION = "recommendation"
+    DEADLINE = "deadline"
+    BUDGET = "budget"
+    PATENT_OUTPUT = "patent_output"
+    CONVERSION = "conversion"
+
+
+CHECK_TITLES = {
+    CheckId.CREDIT_CODE: "统一社会信用代码与注册地",
+    CheckId.UNIT_TYPE: "申报主体类型",
+    CheckId.COMMITMENT: "信用承诺书",
+    CheckId.RECOMMENDATION: "市局推荐",
+    CheckId.DEADLINE: "申报时限",
+    CheckId.BUDGET: "经费预算",
+    CheckId.PATENT_OUTPUT: "申报条件（二）专利创造产出",
+    CheckId.CONVERSION: "申报条件（三）专利转化基础",
+}
+
+
+class CheckResult(FormModel):
+    """The outcome of one check with every reason in words."""
+
+    check_id: CheckId
+    outcome: Outcome
+    reasons: list[str]
+
+    @property
+    def title(self) -> str:
+        return CHECK_TITLES[self.check_id]
+
+
+class Override(FormModel):
+    """A staff decision that replaces a check's computed outcome; always carries who and why."""
+
+    check_id: CheckId
+    outcome: Outcome
+    reason: Annotated[str, Field(min_length=2)]
+    decided_by: Annotated[str, Field(min_length=1)]
+    decided_at: datetime
+
+
+class CheckedResult(FormModel):
+    """A check as shown to staff: the computed result and, where staff overrode it, the override."""
+
+    computed: CheckResult
+    override: Override | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.override.outcome if self.override else self.computed.outcome
+
+
+class CheckReport(FormModel):
+    batch_id: str
+    credit_code: str
+    results: list[CheckedResult]
+
+    @property
+    def overall(self) -> Outcome:
+        outcomes = {r.outcome for r in self.results}
+        if Outcome.FAIL in outcomes:
+            return Outcome.FAIL
+        if Outcome.DECIDE in outcomes:
+            return Outcome.DECIDE
+        return Outcome.PASS
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+class Severity(StrEnum):
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+class ImportIssue(FormModel):
+    """One problem found in an input file, located as precisely as the file allows."""
+
+    severity: Severity
+    file: str
+    sheet: str = ""
+    row: int | None = None  # as the user sees it: Excel's 1-based row number
+    column: str = ""  # the column's header as the user sees it
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.column:
+            where.append(f"“{self.column}”列")
+        return f"[{self.severity}] {'，'.join(where)}：{self.message}"
+
+
+class ActionKind(StrEnum):
+    """What an entry of the audit log records."""
+
+    INIT = "init"
+    BATCH_CREATE = "batch.create"
+    IMPORT = "import"
+    APPLICATION_CREATE = "application.create"
+    APPLICATION_UPDATE = "application.update"
+    CHECK_RUN = "check.run"
+    CHECK_OVERRIDE = "check.override"
+    CHECK_OVERRIDE_CLEAR = "check.override.clear"
+
+
+class AuditEntry(FormModel):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    reason: str = ""
+    detail: dict = {}
+
