@@ -90,17 +90,17 @@ class FormModel(BaseModel):
 
 
 class BatchSettings(FormModel):
-    amount_basis: AmountBasis = AmountBasis.CONTRACT
-    requested_budget_cap: Wan = Decimal("100")
-    window_years: Annotated[int, Field(ge=1, le=10)] = 3
+    amount_basis: AmountBasis = Field(AmountBasis.CONTRACT, title="转化金额口径")
+    requested_budget_cap: Wan = Field(Decimal("100"), title="申请经费上限（万元）")
+    window_years: Annotated[int, Field(ge=1, le=10)] = Field(3, title="考察年数")
 
 
 class Batch(FormModel):
-    batch_id: Annotated[str, Field(min_length=1, max_length=40)]
-    year: Annotated[int, Field(ge=2000, le=2100)]
-    title: str
-    deadline: date
-    settings: BatchSettings = BatchSettings()
+    batch_id: Annotated[str, Field(min_length=1, max_length=40)] = Field(title="批次编号")
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="批次年度")
+    title: str = Field(title="批次名称")
+    deadline: date = Field(title="申报截止日期")
+    settings: BatchSettings = Field(default_factory=BatchSettings, title="批次设置")
 
     @property
     def window(self) -> list[int]:
@@ -115,38 +115,38 @@ class Batch(FormModel):
 class PilotLead(FormModel):
     """试点负责人."""
 
-    name: str = ""
-    title: str = ""
-    landline: str = ""
-    mobile: str = ""
+    name: str = Field("", title="姓名")
+    title: str = Field("", title="职务")
+    landline: str = Field("", title="固定电话")
+    mobile: str = Field("", title="手机")
 
 
 class PilotContact(FormModel):
     """试点联系人."""
 
-    name: str = ""
-    mobile: str = ""
-    landline: str = ""
-    fax: str = ""
-    postal_address: str = ""
-    postcode: str = ""
-    email: str = ""
+    name: str = Field("", title="姓名")
+    mobile: str = Field("", title="手机")
+    landline: str = Field("", title="固定电话")
+    fax: str = Field("", title="传真号码")
+    postal_address: str = Field("", title="通讯地址")
+    postcode: str = Field("", title="邮编")
+    email: str = Field("", title="E-mail")
 
 
 class BasicInfo(FormModel):
     """一、申报单位基本信息 (the cover repeats name, address, lead and contact)."""
 
-    unit_name: Annotated[str, Field(min_length=2, max_length=100)]
-    address: str = ""
-    unit_type: UnitType
-    unit_type_other: str = ""  # what the applicant wrote after 其他：
-    credit_code: Annotated[str, Field(min_length=1, max_length=40)]
-    legal_representative: str = ""
-    phone: str = ""
-    fax: str = ""
-    lead: PilotLead = PilotLead()
-    contact: PilotContact = PilotContact()
-    overall_situation: str = ""
+    unit_name: Annotated[str, Field(min_length=2, max_length=100)] = Field(title="单位名称")
+    address: str = Field("", title="单位地址")
+    unit_type: UnitType = Field(title="单位类型")
+    unit_type_other: str = Field("", title="其他类型说明")  # what the applicant wrote after 其他：
+    credit_code: Annotated[str, Field(min_length=1, max_length=40)] = Field(title="统一社会信用代码")
+    legal_representative: str = Field("", title="法定代表人或负责人")
+    phone: str = Field("", title="联系电话")
+    fax: str = Field("", title="传真号码")
+    lead: PilotLead = Field(default_factory=PilotLead, title="试点负责人")
+    contact: PilotContact = Field(default_factory=PilotContact, title="试点联系人")
+    overall_situation: str = Field("", title="试点申报单位总体情况")
 
     @field_validator("credit_code")
     @classmethod
@@ -157,45 +157,45 @@ class BasicInfo(FormModel):
 class CreditCommitment(FormModel):
     """信用承诺书."""
 
-    signed: bool = False
-    signed_on: date | None = None
+    signed: bool = Field(False, title="信用承诺书已签署")
+    signed_on: date | None = Field(None, title="承诺日期")
 
 
 class RuleDocument(FormModel):
     """One row of 知识产权管理制度建设情况."""
 
-    name: Annotated[str, Field(min_length=1)]
-    doc_number: str = ""
-    issued_on: date | None = None
+    name: Annotated[str, Field(min_length=1)] = Field(title="文件名称")
+    doc_number: str = Field("", title="文号")
+    issued_on: date | None = Field(None, title="发文日期")
 
 
 class YearAmount(FormModel):
-    year: int
-    amount: Wan
+    year: int = Field(title="年度")
+    amount: Wan = Field(title="投入金额（万元）")
 
 
 class IpManagement(FormModel):
     """二、知识产权管理情况."""
 
-    standards: list[ManagementStandard] = []
-    standard_other: str = ""
-    has_leading_group: bool = False
-    ip_staff_full_time: Count = 0
-    ip_staff_part_time: Count = 0
-    conversion_staff_full_time: Count = 0
-    patent_attorneys: Count = 0
-    rule_documents: list[RuleDocument] = []
-    spending: list[YearAmount] = []  # 近三年知识产权管理经费投入
+    standards: list[ManagementStandard] = Field([], title="知识产权管理规范贯彻情况")
+    standard_other: str = Field("", title="其他规范")
+    has_leading_group: bool = Field(False, title="已成立知识产权（成果转化）领导小组")
+    ip_staff_full_time: Count = Field(0, title="知识产权管理专职人员总数")
+    ip_staff_part_time: Count = Field(0, title="知识产权管理兼职人员总数")
+    conversion_staff_full_time: Count = Field(0, title="从事专利转化工作的专职人员数")
+    patent_attorneys: Count = Field(0, title="具备专利代理师资格人数")
+    rule_documents: list[RuleDocument] = Field([], title="知识产权管理制度建设情况")
+    spending: list[YearAmount] = Field([], title="近三年知识产权管理经费投入")
 
 
 class YearPatents(FormModel):
     """One year of 专利创造产出情况: grants by kind, and valid patents held at the year's end."""
 
-    year: int
-    invention: Count = 0
-    utility_model: Count = 0
-    design: Count = 0
-    valid_held: Count = 0
+    year: int = Field(title="年度")
+    invention: Count = Field(0, title="发明")
+    utility_model: Count = Field(0, title="实用新型")
+    design: Count = Field(0, title="外观设计")
+    valid_held: Count = Field(0, title="累计有效专利拥有量")
 
     @property
     def granted(self) -> int:
@@ -205,18 +205,18 @@ class YearPatents(FormModel):
 class YearConversion(FormModel):
     """One year of 专利转化运用情况: transfer 转让, licence 许可 (with open licences), equity 作价入股."""
 
-    year: int
-    transfer_count: Count = 0
-    transfer_contract: Wan = Decimal("0")
-    transfer_received: Wan = Decimal("0")
-    licence_count: Count = 0
-    licence_contract: Wan = Decimal("0")
-    licence_received: Wan = Decimal("0")
-    open_licence_published: Count = 0
-    open_licence_implemented: Count = 0
-    open_licence_amount: Wan = Decimal("0")
-    equity_count: Count = 0
-    equity_value: Wan = Decimal("0")
+    year: int = Field(title="年度")
+    transfer_count: Count = Field(0, title="专利转让件数")
+    transfer_contract: Wan = Field(Decimal("0"), title="转让合同额（万元）")
+    transfer_received: Wan = Field(Decimal("0"), title="转让实际到账额（万元）")
+    licence_count: Count = Field(0, title="专利许可件数")
+    licence_contract: Wan = Field(Decimal("0"), title="许可合同额（万元）")
+    licence_received: Wan = Field(Decimal("0"), title="许可实际到账额（万元）")
+    open_licence_published: Count = Field(0, title="开放许可发布数")
+    open_licence_implemented: Count = Field(0, title="开放许可实施数")
+    open_licence_amount: Wan = Field(Decimal("0"), title="开放许可金额（万元）")
+    equity_count: Count = Field(0, title="作价入股件数")
+    equity_value: Wan = Field(Decimal("0"), title="作价金额（万元）")
 
     @property
     def converted(self) -> int:
@@ -232,17 +232,17 @@ class YearConversion(FormModel):
 class BudgetRow(FormModel):
     """三、经费预算: one row."""
 
-    seq: Annotated[int, Field(ge=1)]
-    item: Annotated[str, Field(min_length=1)]
-    explanation: str = ""
-    amount: Wan
-    year: int | None = None
-    funding: Funding
+    seq: Annotated[int, Field(ge=1)] = Field(title="序号")
+    item: Annotated[str, Field(min_length=1)] = Field(title="经费开支项目")
+    explanation: str = Field("", title="说明")
+    amount: Wan = Field(title="预算金额（万元）")
+    year: int | None = Field(None, title="实施年度")
+    funding: Funding = Field(title="拟定申请/拟定配套")
 
 
 class Budget(FormModel):
-    rows: list[BudgetRow] = []
-    declared_total: Wan | None = None  # 合计 as the applicant wrote it
+    rows: list[BudgetRow] = Field([], title="经费预算")
+    declared_total: Wan | None = Field(None, title="合计（申报书所填）")
 
     @property
     def total(self) -> Decimal:
@@ -260,47 +260,47 @@ class Budget(FormModel):
 class PriorityClaim(FormModel):
     """A ground for priority the applicant claims, with the evidence it names; staff verify it later."""
 
-    kind: PriorityKind
-    evidence: str = ""
+    kind: PriorityKind = Field(title="优先申报条件")
+    evidence: str = Field("", title="证明材料")
 
 
 class Attachment(FormModel):
     """A file that came with the application; the content itself is stored by its hash."""
 
-    kind: AttachmentKind
-    filename: Annotated[str, Field(min_length=1)]
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-    size: Count
-    text: str = ""  # extracted text (the plan), for experts to read
+    kind: AttachmentKind = Field(title="附件类型")
+    filename: Annotated[str, Field(min_length=1)] = Field(title="文件名")
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] = Field(title="SHA-256")
+    size: Count = Field(title="字节数")
+    text: str = Field("", title="文本内容")  # extracted text (the plan), for experts to read
 
 
 class Recommendation(FormModel):
     """四、推荐意见: the unit's signed confirmation and the city bureau's recommendation."""
 
-    city: City
-    unit_confirmation_signed: bool = False
-    unit_confirmation_date: date | None = None
-    city_recommended: bool = False  # the letter itself is an attachment of kind RECOMMENDATION
-    city_recommendation_date: date | None = None
+    city: City = Field(title="推荐市局")
+    unit_confirmation_signed: bool = Field(False, title="申报单位意见已签章")
+    unit_confirmation_date: date | None = Field(None, title="申报单位签章日期")
+    city_recommended: bool = Field(False, title="市局已出具推荐函")  # the letter itself is an attachment of kind RECOMMENDATION
+    city_recommendation_date: date | None = Field(None, title="推荐函日期")
 
 
 class Application(FormModel):
     """One 申报书, complete, plus what the rules need and the form lacks (enterprises connected, city)."""
 
-    batch_id: str
-    submitted_on: date
-    basic: BasicInfo
-    commitment: CreditCommitment = CreditCommitment()
-    ip_management: IpManagement = IpManagement()
-    patents: list[YearPatents] = []
-    conversions: list[YearConversion] = []
-    enterprises_connected: Count | None = None  # 近三年累计对接企业数 (not on the paper form)
-    operation_institution: str = ""  # 知识产权运营机构建设情况
-    conversion_staff_situation: str = ""  # 从事专利转化专职人员情况
-    budget: Budget = Budget()
-    priority_claims: list[PriorityClaim] = []
-    recommendation: Recommendation
-    attachments: list[Attachment] = []
+    batch_id: str = Field(title="批次编号")
+    submitted_on: date = Field(title="提交日期")
+    basic: BasicInfo = Field(title="申报单位基本信息")
+    commitment: CreditCommitment = Field(default_factory=CreditCommitment, title="信用承诺书")
+    ip_management: IpManagement = Field(default_factory=IpManagement, title="知识产权管理情况")
+    patents: list[YearPatents] = Field([], title="专利创造产出情况")
+    conversions: list[YearConversion] = Field([], title="专利转化运用情况")
+    enterprises_connected: Count | None = Field(None, title="近三年累计对接企业数")  # 近三年累计对接企业数 (not on the paper form)
+    operation_institution: str = Field("", title="知识产权运营机构建设情况")  # 知识产权运营机构建设情况
+    conversion_staff_situation: str = Field("", title="从事专利转化专职人员情况")  # 从事专利转化专职人员情况
+    budget: Budget = Field(default_factory=Budget, title="经费预算")
+    priority_claims: list[PriorityClaim] = Field([], title="优先申报条件")
+    recommendation: Recommendation = Field(title="推荐意见")
+    attachments: list[Attachment] = Field([], title="附件")
 
     @property
     def credit_code(self) -> str:

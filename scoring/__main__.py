@@ -1,0 +1,6 @@
+"""`python -m scoring …`: see scoring/cli.py."""
+import sys
+
+from scoring.cli import main
+
+sys.exit(main())

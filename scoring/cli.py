@@ -1,0 +1,222 @@
+"""The command line: every operation the app offers, for scripting batches and for tests."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from scoring import batches, overview
+from scoring.models import DEFAULT_DB_PATH, CheckId, Outcome
+from scoring.storage import Storage, StorageError
+
+
+class CliError(Exception):
+    """An error to print for the user and exit non-zero."""
+
+
+def default_actor() -> str:
+    return os.environ.get("SCORING_ACTOR") or f"cli:{getpass.getuser()}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=DEFAULT_DB_PATH, help=f"DuckDB 数据库文件（默认 {DEFAULT_DB_PATH}）")
+    common.add_argument("--actor", default=default_actor(), help="记入审计日志的操作人（默认取 SCORING_ACTOR 或系统用户名）")
+    printing = argparse.ArgumentParser(add_help=False)
+    printing.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    batch_arg = argparse.ArgumentParser(add_help=False)
+    batch_arg.add_argument("--batch", help="批次编号（默认最新批次）")
+
+    parser = argparse.ArgumentParser(prog="python -m scoring", description="辽宁省高校院所知识产权运营中心试点评审系统")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    init = commands.add_parser("init", parents=[common, printing], help="建立数据库（可载入示例批次）",
+                               description="建立数据库与批次；--sample 载入2023年示例批次。")
+    init.add_argument("--sample", action="store_true", help="载入示例批次（48份申报书）")
+    init.add_argument("--year", type=int, default=2023, help="不载入示例时建立的批次年度（默认2023）")
+    init.set_defaults(run=cmd_init)
+
+    imp = commands.add_parser("import", parents=[common, printing, batch_arg], help="导入申报书（xlsx/json及附件）",
+                              description="校验并导入申报书；有任何错误则不导入任何内容。")
+    imp.add_argument("files", nargs="+", type=Path, help="导入模板工作簿(.xlsx)、JSON文件及其引用的附件")
+    imp.add_argument("--reason", default="", help="导入说明，记入审计日志")
+    imp.set_defaults(run=cmd_import)
+
+    check = commands.add_parser("check", parents=[common, printing, batch_arg], help="重新运行形式审查与申报条件审查",
+                                description="对批次内全部申报书重新运行审查，并打印结果汇总。")
+    check.set_defaults(run=cmd_check)
+
+    lst = commands.add_parser("list", parents=[common, printing, batch_arg], help="列出申报书及审查结果",
+                              description="列出批次内的申报书、近三年数据与审查结果。")
+    lst.add_argument("--city", help="按推荐市局筛选，如 大连市")
+    lst.add_argument("--type", dest="unit_type", help="按单位类型筛选：高等学校 / 科研院所 / 其他")
+    lst.add_argument("--result", choices=[o.value for o in Outcome], help="按审查结果筛选")
+    lst.set_defaults(run=cmd_list)
+
+    show = commands.add_parser("show", parents=[common, printing, batch_arg], help="显示一份申报书及其审查结果",
+                               description="显示一份申报书的全部内容、审查结果与人工判定。")
+    show.add_argument("credit_code", help="统一社会信用代码")
+    show.set_defaults(run=cmd_show)
+
+    override = commands.add_parser("override", parents=[common, printing, batch_arg], help="人工判定某项审查结果",
+                                   description="以人工判定取代某项审查的计算结果；必须给出理由。--clear 撤销。")
+    override.add_argument("credit_code", help="统一社会信用代码")
+    override.add_argument("check", choices=[c.value for c in CheckId], help="审查项")
+    override.add_argument("outcome", nargs="?", choices=[o.value for o in Outcome], help="判定结果")
+    override.add_argument("--reason", required=True, help="理由（必填）")
+    override.add_argument("--clear", action="store_true", help="撤销该项的人工判定")
+    override.set_defaults(run=cmd_override)
+
+    template = commands.add_parser("template", parents=[printing], help="生成导入模板(.xlsx)",
+                                   description="生成申报书导入模板（含填表说明、数据验证与示例行）。")
+    template.add_argument("out", type=Path, help="输出文件路径，如 申报书导入模板.xlsx")
+    template.set_defaults(run=cmd_template)
+
+    audit = commands.add_parser("audit", parents=[common, printing], help="查看审计日志",
+                                description="按时间倒序列出审计日志。")
+    audit.add_argument("--entity", help="只看某对象，如 batch/2023 或 application/2023/<信用代码>")
+    audit.add_argument("--limit", type=int, default=50, help="条数（默认50）")
+    audit.set_defaults(run=cmd_audit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (CliError, StorageError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    with Storage(args.db) as storage:
+        batch = batches.ensure_database(storage, args.actor, with_sample=args.sample, year=args.year)
+        count = storage.count_applications(batch.batch_id)
+    emit(args, {"db": str(args.db), "batch": batch.batch_id, "applications": count},
+         f"数据库 {args.db} 已就绪：批次 {batch.batch_id}（{batch.title}），申报书 {count} 份。")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from scoring.importer import import_files
+
+    files = []
+    for path in args.files:
+        if not path.is_file():
+            raise CliError(f"找不到文件 {path}")
+        files.append((path.name, path.read_bytes()))
+    with Storage(args.db) as storage:
+        batch = resolve_batch(storage, args.batch)
+        report = import_files(storage, batch, files, args.actor, args.reason)
+    lines = [str(issue) for issue in report.issues]
+    if report.imported:
+        lines.append(f"已导入批次 {batch.batch_id}：新增 {len(report.created)} 份，更新 {len(report.updated)} 份，"
+                     f"未变 {len(report.unchanged)} 份。")
+    else:
+        lines.append(f"发现 {len(report.errors)} 个错误，未导入任何内容。请修改后重新导入。")
+    emit(args, report.model_dump(mode="json"), "\n".join(lines))
+    return 0 if report.imported else 1
+
+
+def cmd_check(args) -> int:
+    with Storage(args.db) as storage:
+        batch = resolve_batch(storage, args.batch)
+        batches.recheck_batch(storage, batch, args.actor)
+        table = overview.application_table(storage, batch)
+    counts = overview.outcome_counts(table)
+    emit(args, {"batch": batch.batch_id, "counts": counts},
+         "\n".join([f"批次 {batch.batch_id} 审查完成，共 {len(table)} 份："]
+                   + [f"  {outcome}：{n} 份" for outcome, n in counts.items()]))
+    return 0
+
+
+def cmd_list(args) -> int:
+    with Storage(args.db) as storage:
+        batch = resolve_batch(storage, args.batch)
+        table = overview.application_table(storage, batch)
+    table = overview.filter_table(table, city=args.city, unit_type=args.unit_type, result=args.result)
+    if args.format == "json":
+        print(table.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        columns = ["统一社会信用代码", "单位名称", "推荐市局", "单位类型", "审查结果"]
+        print(table[columns].to_string(index=False) if len(table) else "（无符合条件的申报书）")
+    return 0
+
+
+def cmd_show(args) -> int:
+    with Storage(args.db) as storage:
+        batch = resolve_batch(storage, args.batch)
+        app = storage.get_application(batch.batch_id, args.credit_code)
+        if app is None:
+            raise CliError(f"批次 {batch.batch_id} 中没有统一社会信用代码为 {args.credit_code} 的申报书。")
+        report = storage.check_report(batch.batch_id, args.credit_code)
+    payload = {"application": app.model_dump(mode="json"),
+               "checks": report.model_dump(mode="json") if report else None,
+               "overall": str(report.overall) if report else None}
+    lines = [f"{app.basic.unit_name}（{app.credit_code}，{app.basic.unit_type}，{app.recommendation.city}）"]
+    if report:
+        lines.append(f"审查结果：{report.overall}")
+        for item in report.results:
+            lines.append(f"  [{item.outcome}] {item.computed.title}：" + " ".join(item.computed.reasons))
+            if item.override:
+                lines.append(f"      人工判定（{item.override.decided_by}，{item.override.decided_at:%Y-%m-%d %H:%M}）："
+                             f"{item.override.reason}")
+    emit(args, payload, "\n".join(lines))
+    return 0
+
+
+def cmd_override(args) -> int:
+    with Storage(args.db) as storage:
+        batch = resolve_batch(storage, args.batch)
+        check = CheckId(args.check)
+        if args.clear:
+            storage.clear_override(batch.batch_id, args.credit_code, check, args.reason, args.actor)
+            emit(args, {"cleared": True}, "已撤销人工判定。")
+            return 0
+        if not args.outcome:
+            raise CliError("请给出判定结果（通过 / 不通过 / 需人工判定），或用 --clear 撤销。")
+        result = storage.set_override(batch.batch_id, args.credit_code, check, Outcome(args.outcome),
+                                      args.reason, args.actor)
+    emit(args, result.model_dump(mode="json"), f"已记录人工判定：{result.outcome}（理由：{result.reason}）")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from scoring.documents.workbook import template_bytes
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(template_bytes())
+    emit(args, {"path": str(args.out)}, f"导入模板已写入 {args.out}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    with Storage(args.db) as storage:
+        entries = storage.audit_log(entity=args.entity, limit=args.limit)
+    emit(args, [e.model_dump(mode="json") for e in entries],
+         "\n".join(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor}  {e.action}  {e.entity}  {e.reason}" for e in entries))
+    return 0
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def resolve_batch(storage: Storage, batch_id: str | None):
+    batch = storage.get_batch(batch_id) if batch_id else storage.latest_batch()
+    if batch is None:
+        raise CliError(f"没有批次 {batch_id}。" if batch_id else "数据库中没有批次，请先运行 init。")
+    return batch
+
+
+def emit(args, payload, text: str) -> None:
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
