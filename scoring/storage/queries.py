@@ -9,6 +9,7 @@ SELECT_AUDIT = """
     ORDER BY seq DESC LIMIT $limit
 """
 
+SELECT_DATA_VERSION = "SELECT coalesce(max(seq), 0) FROM audit_log"
 SELECT_SCHEMA_VERSION = "SELECT coalesce(max(version), 0) FROM schema_version"
 INSERT_SCHEMA_VERSION = "INSERT INTO schema_version VALUES (?, ?)"
 TABLE_EXISTS = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"

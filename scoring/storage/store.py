@@ -318,6 +318,10 @@ class Storage:
 
     # --- audit -----------------------------------------------------------------------------
 
+    def data_version(self) -> int:
+        """The newest audit entry's number: it changes with every change of state, so caches key on it."""
+        return self._cursor().execute(q.SELECT_DATA_VERSION).fetchone()[0]
+
     def audit_log(self, entity: str | None = None, limit: int = 200) -> list[AuditEntry]:
         rows = self._cursor().execute(q.SELECT_AUDIT, {"entity": entity, "limit": limit}).fetchall()
         return [AuditEntry(seq=s, at=at, actor=a, action=act, entity=e, reason=r, detail=json.loads(d))

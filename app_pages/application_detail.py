@@ -1,0 +1,142 @@
+"""申报详情: one application whole, its checks with reasons, and staff overrides."""
+import streamlit as st
+
+from app_pages import common
+from scoring.eligibility import window_figures
+from scoring.models import CHECK_TITLES, AttachmentKind, CheckId, Outcome
+from scoring.presentation import display_value, labelled_fields, rows_table
+from scoring.storage import StorageError
+
+OUTCOME_ICONS = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.DECIDE: "⚠️"}
+
+store = common.storage()
+batch = common.current_batch()
+table = common.application_table(batch)
+
+st.title("申报详情")
+if table.empty:
+    st.info("本批次尚无申报书。")
+    st.stop()
+
+codes = table["统一社会信用代码"].tolist()
+names = dict(zip(table["统一社会信用代码"], table["单位名称"]))
+if st.session_state.get(common.SELECTED_APPLICATION_KEY) not in codes:
+    st.session_state[common.SELECTED_APPLICATION_KEY] = codes[0]
+code = st.selectbox("申报单位", codes, key=common.SELECTED_APPLICATION_KEY, format_func=lambda c: f"{names[c]}（{c}）")
+
+app = store.get_application(batch.batch_id, code)
+report = store.check_report(batch.batch_id, code)
+overall = report.overall if report else None
+st.header(f"{OUTCOME_ICONS.get(overall, '')} {app.basic.unit_name}")
+st.caption(f"{app.basic.unit_type}｜{app.recommendation.city}｜提交于 {display_value(app.submitted_on)}｜"
+           f"审查结果：{overall or '尚未审查'}")
+
+
+def show_pairs(pairs):
+    left, right = st.columns(2)
+    for i, (label, value) in enumerate(pairs):
+        (left if i % 2 == 0 else right).markdown(f"**{label}**：{value}")
+
+
+def show_checks():
+    if report is None:
+        st.info("尚未运行审查。")
+        return
+    for item in report.results:
+        with st.container(border=True):
+            st.markdown(f"{OUTCOME_ICONS[item.outcome]} **{item.computed.title}**：{item.outcome}")
+            for reason in item.computed.reasons:
+                st.markdown(f"- {reason}")
+            if item.override:
+                o = item.override
+                st.warning(f"人工判定：{o.outcome}（系统结果：{item.computed.outcome}）。理由：{o.reason}。"
+                           f"—— {o.decided_by}，{o.decided_at:%Y-%m-%d %H:%M}")
+    show_override_form()
+
+
+def show_override_form():
+    st.subheader("人工判定")
+    with st.form("override_form", clear_on_submit=True):
+        check = st.selectbox("审查项", list(CheckId), format_func=lambda c: CHECK_TITLES[c],
+                             key="override_check")
+        outcome = st.radio("判定结果", list(Outcome), horizontal=True, key="override_outcome",
+                           format_func=str)
+        reason = st.text_area("理由（必填，记入审计日志）", key="override_reason")
+        clear = st.checkbox("撤销该项已有的人工判定（恢复系统结果）", key="override_clear")
+        if st.form_submit_button("保存判定"):
+            actor = common.require_operator()
+            if actor:
+                try:
+                    if clear:
+                        store.clear_override(batch.batch_id, code, check, reason, actor)
+                    else:
+                        store.set_override(batch.batch_id, code, check, outcome, reason, actor)
+                except StorageError as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
+
+
+def show_figures():
+    figures = window_figures(app, batch)
+    st.dataframe(figures.as_table(), hide_index=True)
+
+
+tabs = st.tabs(["审查结果", "基本信息", "知识产权管理", "专利产出与转化", "经费预算", "附件", "历史与日志"])
+with tabs[0]:
+    st.subheader(f"近三年（{batch.window[0]}—{batch.window[-1]}年）数据")
+    show_figures()
+    show_checks()
+with tabs[1]:
+    show_pairs(labelled_fields(app.basic, skip=("overall_situation",)))
+    st.markdown("**试点负责人**")
+    show_pairs(labelled_fields(app.basic.lead))
+    st.markdown("**试点联系人**")
+    show_pairs(labelled_fields(app.basic.contact))
+    show_pairs(labelled_fields(app.commitment) + labelled_fields(app.recommendation)
+               + [("提交日期", display_value(app.submitted_on))])
+    st.markdown("**试点申报单位总体情况**")
+    st.write(app.basic.overall_situation or "—")
+with tabs[2]:
+    show_pairs(labelled_fields(app.ip_management))
+    st.markdown("**知识产权管理制度建设情况**")
+    st.dataframe(rows_table(app.ip_management.rule_documents), hide_index=True)
+    st.markdown("**近三年知识产权管理经费投入**")
+    st.dataframe(rows_table(app.ip_management.spending), hide_index=True)
+    st.markdown("**优先申报条件（申报单位自述，待核实）**")
+    st.dataframe(rows_table(app.priority_claims), hide_index=True)
+    st.markdown("**知识产权运营机构建设情况**")
+    st.write(app.operation_institution or "—")
+    st.markdown("**从事专利转化专职人员情况**")
+    st.write(app.conversion_staff_situation or "—")
+with tabs[3]:
+    st.markdown("**专利授权与有效专利**")
+    st.dataframe(rows_table(app.patents), hide_index=True)
+    st.markdown("**专利转让、许可、作价入股**")
+    st.dataframe(rows_table(app.conversions), hide_index=True)
+    st.markdown(f"**近三年累计对接企业数**：{display_value(app.enterprises_connected)}")
+with tabs[4]:
+    st.dataframe(rows_table(app.budget.rows), hide_index=True)
+    st.markdown(f"合计（各行之和）：{display_value(app.budget.total)} 万元；其中拟定申请 "
+                f"{display_value(app.budget.requested)} 万元，拟定配套 {display_value(app.budget.matching)} 万元；"
+                f"申报书所填合计：{display_value(app.budget.declared_total)} 万元。")
+with tabs[5]:
+    if not app.attachments:
+        st.info("没有附件。")
+    for attachment in app.attachments:
+        with st.container(border=True):
+            st.markdown(f"**{attachment.kind}**：{attachment.filename}（{attachment.size:,} 字节，SHA-256 {attachment.sha256[:16]}…）")
+            content = store.attachment_content(attachment.sha256)
+            if content is not None:
+                st.download_button("下载", content, file_name=attachment.filename, key=f"download_{attachment.sha256}")
+            if attachment.kind is AttachmentKind.PLAN and attachment.text:
+                with st.expander("查看全文"):
+                    st.text(attachment.text)
+with tabs[6]:
+    history = store.application_history(batch.batch_id, code)
+    st.markdown(f"当前版本：第 {store.application_version(batch.batch_id, code)} 版")
+    if history:
+        st.dataframe(history, hide_index=True)
+    st.markdown("**审计日志**")
+    st.dataframe([{"时间": e.at, "操作人": e.actor, "操作": e.action, "理由": e.reason}
+                  for e in store.audit_log(entity=f"application/{batch.batch_id}/{code}")], hide_index=True)

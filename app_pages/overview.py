@@ -1,0 +1,42 @@
+"""审查概览: counts of check results and a chart by city."""
+import altair as alt
+import streamlit as st
+
+from app_pages import common
+from scoring import overview
+from scoring.models import Outcome
+
+batch = common.current_batch()
+table = common.application_table(batch)
+
+st.title("审查概览")
+st.caption(f"{batch.title}｜申报截止 {batch.deadline:%Y年%m月%d日}｜考察年度 {batch.window[0]}—{batch.window[-1]}年｜"
+           f"转化金额口径：{batch.settings.amount_basis}")
+
+counts = overview.outcome_counts(table)
+columns = st.columns(4)
+columns[0].metric("申报书", len(table))
+for column, outcome in zip(columns[1:], Outcome):
+    column.metric(str(outcome), counts.get(str(outcome), 0))
+
+if table.empty:
+    st.info("本批次尚无申报书。请到“导入申报书”页面导入。")
+    st.stop()
+
+by_city = overview.counts_by_city(table)
+chart = (
+    alt.Chart(by_city)
+    .mark_bar()
+    .encode(
+        x=alt.X("推荐市局:N", sort=overview.CITY_ORDER, title="推荐市局"),
+        y=alt.Y("份数:Q", title="申报书（份）"),
+        color=alt.Color("审查结果:N", scale=alt.Scale(domain=[str(o) for o in Outcome],
+                                                   range=["#2e7d32", "#c62828", "#f9a825"]), title="审查结果"),
+        tooltip=["推荐市局", "审查结果", "份数"],
+    )
+    .properties(height=360)
+)
+st.altair_chart(chart, use_container_width=True)
+
+st.subheader("各审查项结果")
+st.dataframe(overview.counts_by_check(table), hide_index=True)
