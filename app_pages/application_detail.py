@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app_pages import common
-from scoring.eligibility import window_figures
+from scoring import overview
 from scoring.models import CHECK_TITLES, AttachmentKind, CheckId, Outcome
 from scoring.presentation import display_value, labelled_fields, rows_table
 from scoring.storage import StorageError
@@ -78,8 +78,7 @@ def show_override_form():
 
 
 def show_figures():
-    figures = window_figures(app, batch)
-    st.dataframe(figures.as_table(), hide_index=True)
+    st.dataframe(overview.figures_table(app, batch), hide_index=True)
 
 
 tabs = st.tabs(["审查结果", "基本信息", "知识产权管理", "专利产出与转化", "经费预算", "附件", "历史与日志"])

@@ -1,6 +1,7 @@
 """Pydantic models: the one definition of every field of a batch and of the application form 申报书."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -151,7 +152,8 @@ class BasicInfo(FormModel):
     @field_validator("credit_code")
     @classmethod
     def _upper_compact(cls, value: str) -> str:
-        return "".join(value.split()).upper()
+        # NFKC folds full-width letters and digits (１２２１…), common in codes typed with a Chinese IME.
+        return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
 class CreditCommitment(FormModel):
