@@ -7,7 +7,11 @@ from scoring.models import CHECK_TITLES, AttachmentKind, CheckId, Outcome
 from scoring.presentation import display_value, labelled_fields, rows_table
 from scoring.storage import StorageError
 
-OUTCOME_ICONS = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.DECIDE: "⚠️"}
+OUTCOME_BADGES = {
+    Outcome.PASS: ":green-badge[:material/check_circle: 通过]",
+    Outcome.FAIL: ":red-badge[:material/cancel: 不通过]",
+    Outcome.DECIDE: ":orange-badge[:material/help: 需人工判定]",
+}
 
 store = common.storage()
 batch = common.current_batch()
@@ -27,9 +31,9 @@ code = st.selectbox("申报单位", codes, key=common.SELECTED_APPLICATION_KEY, 
 app = store.get_application(batch.batch_id, code)
 report = store.check_report(batch.batch_id, code)
 overall = report.overall if report else None
-st.header(f"{OUTCOME_ICONS.get(overall, '')} {app.basic.unit_name}")
-st.caption(f"{app.basic.unit_type}｜{app.recommendation.city}｜提交于 {display_value(app.submitted_on)}｜"
-           f"审查结果：{overall or '尚未审查'}")
+st.header(app.basic.unit_name)
+st.markdown(f"{OUTCOME_BADGES.get(overall, ':gray-badge[尚未审查]')}　{app.basic.unit_type}｜{app.recommendation.city}｜"
+            f"提交于 {display_value(app.submitted_on)}｜统一社会信用代码 {app.credit_code}")
 
 
 def show_pairs(pairs):
@@ -44,7 +48,7 @@ def show_checks():
         return
     for item in report.results:
         with st.container(border=True):
-            st.markdown(f"{OUTCOME_ICONS[item.outcome]} **{item.computed.title}**：{item.outcome}")
+            st.markdown(f"**{item.computed.title}**　{OUTCOME_BADGES[item.outcome]}")
             for reason in item.computed.reasons:
                 st.markdown(f"- {reason}")
             if item.override:

@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from scoring import batches
+from scoring import batches, overview
 from scoring.models import DEFAULT_DB_PATH, Batch
 from scoring.storage import Storage
 
@@ -14,13 +14,22 @@ OPERATOR_KEY = "operator"
 SELECTED_APPLICATION_KEY = "selected_credit_code"
 
 
-@st.cache_resource
-def storage() -> Storage:
-    """One DuckDB connection per process (DuckDB allows one read-write process per file)."""
-    store = Storage(os.environ.get("SCORING_DB", DEFAULT_DB_PATH))
+@st.cache_resource(show_spinner="正在打开数据库……")
+def _open_storage(path: str) -> Storage:
+    """One DuckDB connection per process and file (DuckDB allows one read-write process per file)."""
+    store = Storage(path)
     if store.latest_batch() is None:
         batches.ensure_database(store, "system", with_sample=os.environ.get("SCORING_NO_SAMPLE") != "1")
     return store
+
+
+def db_path() -> str:
+    return os.environ.get("SCORING_DB", DEFAULT_DB_PATH)
+
+
+def storage() -> Storage:
+    """The database named by SCORING_DB (default data/review.duckdb); the sample batch loads on first start."""
+    return _open_storage(db_path())
 
 
 def sidebar(store: Storage) -> Batch:
@@ -55,13 +64,11 @@ def require_operator() -> str | None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _application_table(batch_id: str, data_version: int):
-    from scoring import overview
-
-    store = storage()
+def _application_table(db_path: str, batch_id: str, data_version: int):
+    store = _open_storage(db_path)
     return overview.application_table(store, store.get_batch(batch_id))
 
 
 def application_table(batch: Batch):
     """The batch's overview table, recomputed only when the audit log says something changed."""
-    return _application_table(batch.batch_id, storage().data_version())
+    return _application_table(db_path(), batch.batch_id, storage().data_version())

@@ -1,24 +1,9 @@
 """Batches: the default batch of a year, first-run set-up with the sample, and re-running the checks."""
 from __future__ import annotations
 
-from datetime import date
-
 from scoring.checks import run_checks
 from scoring.models import ActionKind, Batch
 from scoring.storage import Storage, StorageError
-
-PROGRAM_TITLE = "辽宁省高校院所知识产权运营中心建设试点"
-
-
-def default_batch(year: int) -> Batch:
-    """A yearly batch as the guideline sets it: applications due by 31 May of the batch year."""
-    return Batch(batch_id=str(year), year=year, title=f"{year}年度{PROGRAM_TITLE}申报", deadline=date(year, 5, 31))
-
-
-def create_batch(storage: Storage, batch: Batch, actor: str) -> Batch:
-    storage.create_batch(batch, actor)
-    return batch
-
 
 def load_sample(storage: Storage, actor: str) -> int:
     """Create the 2023 sample batch with its applications and checks, in one transaction."""
@@ -43,7 +28,7 @@ def ensure_database(storage: Storage, actor: str, with_sample: bool, year: int =
     if with_sample:
         load_sample(storage, actor)
     elif storage.get_batch(str(year)) is None:
-        storage.create_batch(default_batch(year), actor, reason="初始化")
+        storage.create_batch(Batch.for_year(year), actor, reason="初始化")
     batch = storage.latest_batch()
     if batch is None:
         raise StorageError("数据库中没有任何批次。")

@@ -14,6 +14,7 @@ Wan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Count = Annotated[int, Field(ge=0)]
 
 DEFAULT_DB_PATH = "data/review.duckdb"
+PROGRAM_TITLE = "辽宁省高校院所知识产权运营中心建设试点"
 
 
 class UnitType(StrEnum):
@@ -102,6 +103,11 @@ class Batch(FormModel):
     title: str = Field(title="批次名称")
     deadline: date = Field(title="申报截止日期")
     settings: BatchSettings = Field(default_factory=BatchSettings, title="批次设置")
+
+    @classmethod
+    def for_year(cls, year: int) -> Batch:
+        """A yearly batch as the guideline sets it: applications due by 31 May of the batch year."""
+        return cls(batch_id=str(year), year=year, title=f"{year}年度{PROGRAM_TITLE}申报", deadline=date(year, 5, 31))
 
     @property
     def window(self) -> list[int]:

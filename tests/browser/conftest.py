@@ -79,3 +79,15 @@ def page(browser, tmp_path):
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep a screenshot of the page at the moment a browser test fails, to look at."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and page is not None:
+        shots = ROOT / "test-results"
+        shots.mkdir(exist_ok=True)
+        page.screenshot(path=str(shots / f"FAILED-{item.name}.png"), full_page=True)

@@ -1,0 +1,60 @@
+"""A person's journey in a real browser: open the app, upload a bad file, then a good one, find the unit."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scoring.documents.workbook import write_workbook
+from tests.check_builders import credit_code, make_application
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def go_to(page, title: str) -> None:
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title).wait_for()
+
+
+def test_staff_import_a_workbook_and_find_the_unit_in_the_list(app_url, page, tmp_path):
+    bad = tmp_path / "申报书（错误）.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    unit = make_application(basic={"unit_name": "浏览器测试理工大学", "credit_code": credit_code("12210100MB0009991")})
+    good = tmp_path / "申报书.xlsx"
+    good.write_bytes(write_workbook([unit]))
+
+    page.goto(app_url)
+    page.get_by_role("heading", name="审查概览").wait_for()
+    shot(page, "01-overview")
+    page.get_by_role("textbox", name="经办人").fill("浏览器测试员")
+    page.get_by_role("textbox", name="经办人").press("Enter")
+    go_to(page, "导入申报书")
+
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_role("button", name="校验并导入").click()
+    page.get_by_text("未导入任何内容").wait_for()
+    page.get_by_text("文件已损坏").first.wait_for()
+    shot(page, "02-import-rejected")
+
+    page.get_by_test_id("stFileChipDeleteBtn").first.click()
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="校验并导入").click()
+    page.get_by_text("导入成功").wait_for()
+    shot(page, "03-import-done")
+
+    go_to(page, "申报列表")
+    page.get_by_text("共 ").first.wait_for()
+    shot(page, "04-list")
+    go_to(page, "申报详情")
+    page.get_by_role("combobox", name="申报单位").click()
+    page.keyboard.type("浏览器测试")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="浏览器测试理工大学").wait_for()
+    shot(page, "05-detail")
+    assert page.get_by_text("统一社会信用代码与注册地").first.is_visible()
