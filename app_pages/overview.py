@@ -3,8 +3,9 @@ import altair as alt
 import streamlit as st
 
 from app_pages import common
-from scoring import overview
-from scoring.models import Outcome
+from scoring import batches, overview
+from scoring.models import AmountBasis, Outcome
+from scoring.storage import StorageError
 
 batch = common.current_batch()
 table = common.application_table(batch)
@@ -21,22 +22,39 @@ for column, outcome in zip(columns[1:], Outcome):
 
 if table.empty:
     st.info("本批次尚无申报书。请到“导入申报书”页面导入。")
-    st.stop()
-
-by_city = overview.counts_by_city(table)
-chart = (
-    alt.Chart(by_city)
-    .mark_bar()
-    .encode(
-        x=alt.X("推荐市局:N", sort=overview.CITY_ORDER, title="推荐市局"),
-        y=alt.Y("份数:Q", title="申报书（份）"),
-        color=alt.Color("审查结果:N", scale=alt.Scale(domain=[str(o) for o in Outcome],
-                                                   range=["#2e7d32", "#c62828", "#f9a825"]), title="审查结果"),
-        tooltip=["推荐市局", "审查结果", "份数"],
+else:
+    by_city = overview.counts_by_city(table)
+    chart = (
+        alt.Chart(by_city)
+        .mark_bar()
+        .encode(
+            x=alt.X("推荐市局:N", sort=overview.CITY_ORDER, title="推荐市局"),
+            y=alt.Y("份数:Q", title="申报书（份）"),
+            color=alt.Color("审查结果:N", scale=alt.Scale(domain=[str(o) for o in Outcome],
+                                                       range=["#2e7d32", "#c62828", "#f9a825"]), title="审查结果"),
+            tooltip=["推荐市局", "审查结果", "份数"],
+        )
+        .properties(height=360)
     )
-    .properties(height=360)
-)
-st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
+    st.subheader("各审查项结果")
+    st.dataframe(overview.counts_by_check(table), hide_index=True)
 
-st.subheader("各审查项结果")
-st.dataframe(overview.counts_by_check(table), hide_index=True)
+with st.expander("批次设置（修改后全部申报书重新审查）"):
+    with st.form("batch_settings"):
+        basis = st.radio("条件（三）转化金额口径", list(AmountBasis), format_func=str, horizontal=True,
+                         index=list(AmountBasis).index(batch.settings.amount_basis), key="settings_basis")
+        deadline = st.date_input("申报截止日期", value=batch.deadline, key="settings_deadline")
+        reason = st.text_input("修改理由（必填，记入审计日志）", key="settings_reason")
+        if st.form_submit_button("保存并重新审查"):
+            actor = common.require_operator()
+            if actor:
+                changed = batch.model_copy(update={
+                    "deadline": deadline, "settings": batch.settings.model_copy(update={"amount_basis": basis})})
+                try:
+                    count = batches.change_batch(common.storage(), changed, actor, reason)
+                except StorageError as exc:
+                    st.error(str(exc))
+                else:
+                    st.toast(f"已保存，{count} 份申报书已重新审查。")
+                    st.rerun()

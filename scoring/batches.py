@@ -35,6 +35,20 @@ def ensure_database(storage: Storage, actor: str, with_sample: bool, year: int =
     return batch
 
 
+def change_batch(storage: Storage, batch: Batch, actor: str, reason: str) -> int:
+    """Save a batch's new deadline or settings and re-run every check under them, in one transaction."""
+    if len((reason or "").strip()) < 2:
+        raise StorageError("修改批次设置必须填写理由。")
+    applications = storage.list_applications(batch.batch_id)
+    results = {a.credit_code: run_checks(a, batch) for a in applications}
+    with storage.transaction(actor) as tx:
+        before = storage.update_batch(tx, batch)
+        storage.save_check_results(tx, batch.batch_id, results)
+        tx.audit(ActionKind.BATCH_UPDATE, f"batch/{batch.batch_id}", reason,
+                 {"before": before.model_dump(mode="json"), "after": batch.model_dump(mode="json")})
+    return len(results)
+
+
 def recheck_batch(storage: Storage, batch: Batch, actor: str, reason: str = "") -> int:
     """Run every check again for every application of the batch (e.g. after a settings change)."""
     applications = storage.list_applications(batch.batch_id)

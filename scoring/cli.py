@@ -6,10 +6,11 @@ import getpass
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from scoring import batches, overview
-from scoring.models import DEFAULT_DB_PATH, CheckId, Outcome
+from scoring.models import DEFAULT_DB_PATH, AmountBasis, Batch, CheckId, Outcome
 from scoring.storage import Storage, StorageError
 
 
@@ -38,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--sample", action="store_true", help="载入示例批次（48份申报书）")
     init.add_argument("--year", type=int, default=2023, help="不载入示例时建立的批次年度（默认2023）")
     init.set_defaults(run=cmd_init)
+
+    batch_cmd = commands.add_parser("batch", parents=[common, printing, batch_arg], help="查看、新建批次或修改批次设置",
+                                    description="不带参数时列出全部批次；--create 新建批次；"
+                                                "--amount-basis / --deadline 修改批次设置（须 --reason）并重新审查。")
+    batch_cmd.add_argument("--create", type=int, metavar="年度", help="新建某年度批次（截止日期默认该年5月31日）")
+    batch_cmd.add_argument("--amount-basis", choices=[b.value for b in AmountBasis], help="条件（三）转化金额口径")
+    batch_cmd.add_argument("--deadline", type=date.fromisoformat, help="申报截止日期，如 2023-05-31")
+    batch_cmd.add_argument("--reason", default="", help="修改理由（修改设置时必填）")
+    batch_cmd.set_defaults(run=cmd_batch)
 
     imp = commands.add_parser("import", parents=[common, printing, batch_arg], help="导入申报书（xlsx/json及附件）",
                               description="校验并导入申报书；有任何错误则不导入任何内容。")
@@ -101,6 +111,27 @@ def cmd_init(args) -> int:
         count = storage.count_applications(batch.batch_id)
     emit(args, {"db": str(args.db), "batch": batch.batch_id, "applications": count},
          f"数据库 {args.db} 已就绪：批次 {batch.batch_id}（{batch.title}），申报书 {count} 份。")
+    return 0
+
+
+def cmd_batch(args) -> int:
+    with Storage(args.db) as storage:
+        if args.create:
+            created = Batch.for_year(args.create)
+            if args.deadline:
+                created = created.model_copy(update={"deadline": args.deadline})
+            storage.create_batch(created, args.actor, args.reason)
+        elif args.amount_basis or args.deadline:
+            batch = resolve_batch(storage, args.batch)
+            basis = AmountBasis(args.amount_basis) if args.amount_basis else batch.settings.amount_basis
+            changed = batch.model_copy(update={
+                "settings": batch.settings.model_copy(update={"amount_basis": basis}),
+                "deadline": args.deadline or batch.deadline,
+            })
+            batches.change_batch(storage, changed, args.actor, args.reason)
+        listed = storage.list_batches()
+    emit(args, [b.model_dump(mode="json") for b in listed],
+         "\n".join(f"{b.batch_id}  {b.title}  截止 {b.deadline}  转化金额口径：{b.settings.amount_basis}" for b in listed))
     return 0
 
 

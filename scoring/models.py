@@ -448,6 +448,7 @@ class ActionKind(StrEnum):
 
     INIT = "init"
     BATCH_CREATE = "batch.create"
+    BATCH_UPDATE = "batch.update"
     IMPORT = "import"
     APPLICATION_CREATE = "application.create"
     APPLICATION_UPDATE = "application.update"

@@ -15,6 +15,7 @@ INSERT_SCHEMA_VERSION = "INSERT INTO schema_version VALUES (?, ?)"
 TABLE_EXISTS = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
 
 INSERT_BATCH = "INSERT INTO batches VALUES (?, ?, ?, ?)"
+UPDATE_BATCH = "UPDATE batches SET year = ?, data = ? WHERE batch_id = ?"
 SELECT_BATCH = "SELECT data FROM batches WHERE batch_id = ?"
 SELECT_BATCHES = "SELECT data FROM batches ORDER BY year DESC, batch_id DESC"
 

@@ -140,6 +140,14 @@ class Storage:
             tx.execute(q.INSERT_BATCH, [batch.batch_id, batch.year, batch.model_dump_json(), tx.now])
             tx.audit(ActionKind.BATCH_CREATE, f"batch/{batch.batch_id}", reason, batch.model_dump(mode="json"))
 
+    def update_batch(self, tx: Transaction, batch: Batch) -> Batch:
+        """Replace a batch's title, deadline and settings inside `tx`; returns the batch as it was."""
+        row = tx.execute(q.SELECT_BATCH, [batch.batch_id]).fetchone()
+        if row is None:
+            raise StorageError(f"没有批次 {batch.batch_id}。")
+        tx.execute(q.UPDATE_BATCH, [batch.year, batch.model_dump_json(), batch.batch_id])
+        return Batch.model_validate_json(row[0])
+
     def get_batch(self, batch_id: str) -> Batch | None:
         row = self._cursor().execute(q.SELECT_BATCH, [batch_id]).fetchone()
         return Batch.model_validate_json(row[0]) if row else None
