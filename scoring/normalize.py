@@ -61,7 +61,11 @@ def is_blank(value: object) -> bool:
     """None, an empty string, or a string of spaces (of any width) counts as an empty cell."""
     if value is None:
         return True
-    return isinstance(value, str) and not value.translate(_INVISIBLE).strip()
+    if not isinstance(value, str):
+        return False
+    if value.isprintable():  # the common case: no invisible marks to remove first
+        return not value.strip()
+    return not value.translate(_INVISIBLE).strip()
 
 
 def fold_width(text: str) -> str:
@@ -81,7 +85,9 @@ def clean_text(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).translate(_INVISIBLE).translate(_ODD_SPACES)
+    text = str(value)
+    if not text.isprintable():  # invisible marks and odd spaces are all non-printable: skip the work when none are
+        text = text.translate(_INVISIBLE).translate(_ODD_SPACES)
     return " ".join(text.split())
 
 

@@ -1,7 +1,8 @@
 """Every SQL statement the storage runs, named; parameters are always bound, never formatted in."""
 
-INSERT_AUDIT = """
-    INSERT INTO audit_log (logged_at, actor, action, entity, reason, detail) VALUES (?, ?, ?, ?, ?, ?)
+INSERT_AUDIT_ROWS = """
+    INSERT INTO audit_log (logged_at, actor, action, entity, reason, detail)
+    SELECT logged_at, actor, action, entity, reason, detail FROM incoming_audit
 """
 SELECT_AUDIT = """
     SELECT seq, logged_at, actor, action, entity, reason, detail FROM audit_log

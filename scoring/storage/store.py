@@ -46,12 +46,21 @@ class Transaction:
         return self.cursor.execute(sql, params) if params is not None else self.cursor.execute(sql)
 
     def audit(self, action: ActionKind | str, entity: str, reason: str = "", detail: dict | None = None):
-        self.cursor.execute(
-            q.INSERT_AUDIT,
-            [self.now, self.actor, str(action), entity, reason,
-             json.dumps(detail or {}, ensure_ascii=False, default=str)],
+        self.audit_many([(action, entity, reason, detail)])
+
+    def audit_many(self, entries: list[tuple[ActionKind | str, str, str, dict | None]]):
+        """Several audit entries in one statement (an import of thousands audits each application)."""
+        if not entries:
+            return
+        frame = pd.DataFrame(
+            [(self.now, self.actor, str(action), entity, reason, json.dumps(detail or {}, ensure_ascii=False, default=str))
+             for action, entity, reason, detail in entries],
+            columns=["logged_at", "actor", "action", "entity", "reason", "detail"],
         )
-        self.audited += 1
+        self.cursor.register("incoming_audit", frame)
+        self.cursor.execute(q.INSERT_AUDIT_ROWS)
+        self.cursor.unregister("incoming_audit")
+        self.audited += len(entries)
 
 
 @dataclass
@@ -214,8 +223,8 @@ class Storage:
             tx.execute(q.DELETE_REPLACED_APPLICATIONS)
             tx.execute(q.INSERT_APPLICATIONS)
             tx.cursor.unregister("incoming")
-        for action, app in audits:
-            tx.audit(action, f"application/{app.batch_id}/{app.credit_code}", detail={"source": source})
+        tx.audit_many([(action, f"application/{app.batch_id}/{app.credit_code}", "", {"source": source})
+                       for action, app in audits])
         return summary
 
     def get_application(self, batch_id: str, credit_code: str) -> Application | None:
