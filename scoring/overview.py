@@ -14,7 +14,8 @@ RESULT_COLUMN = "审查结果"
 
 BASE_COLUMNS = ["统一社会信用代码", "单位名称", "推荐市局", "单位类型", "提交日期", "专利授权量", "发明专利授权量",
                 "有效专利拥有量", "转化件数", *MONEY_COLUMNS[:2], "对接企业数", MONEY_COLUMNS[2]]
-TABLE_COLUMNS = [*BASE_COLUMNS, *CHECK_TITLES.values(), "人工判定", RESULT_COLUMN]
+# What staff scan first (who, result) leads; the figures and the single checks follow.
+TABLE_COLUMNS = [*BASE_COLUMNS[:4], RESULT_COLUMN, "人工判定", *BASE_COLUMNS[4:], *CHECK_TITLES.values()]
 
 
 def application_row(app: Application, batch: Batch) -> dict:

@@ -31,6 +31,8 @@ def test_staff_import_a_workbook_and_find_the_unit_in_the_list(app_url, page, tm
 
     page.goto(app_url)
     page.get_by_role("heading", name="审查概览").wait_for()
+    page.get_by_test_id("stVegaLiteChart").first.wait_for()
+    page.wait_for_timeout(500)  # let the chart finish drawing before the screenshot
     shot(page, "01-overview")
     page.get_by_role("textbox", name="经办人").fill("浏览器测试员")
     page.get_by_role("textbox", name="经办人").press("Enter")
@@ -50,6 +52,7 @@ def test_staff_import_a_workbook_and_find_the_unit_in_the_list(app_url, page, tm
 
     go_to(page, "申报列表")
     page.get_by_text("共 ").first.wait_for()
+    page.get_by_test_id("stDataFrame").first.wait_for()
     shot(page, "04-list")
     go_to(page, "申报详情")
     page.get_by_role("combobox", name="申报单位").click()
