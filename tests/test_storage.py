@@ -34,7 +34,7 @@ def test_reopening_a_database_does_not_migrate_it_again(tmp_path):
     Storage(path).close()
 
     with Storage(path) as store:
-        versions = store._cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0]
+        versions = store.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0]
 
     assert versions == SCHEMA_VERSION
 

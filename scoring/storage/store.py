@@ -96,13 +96,14 @@ class Storage:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own for one read (cursors are cheap; one connection object is not thread-safe)."""
         return self._conn.cursor()
 
     # --- schema ----------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        cur = self._cursor()
+        cur = self.cursor()
         if not cur.execute(q.TABLE_EXISTS, ["schema_version"]).fetchone()[0]:
             return 0
         return cur.execute(q.SELECT_SCHEMA_VERSION).fetchone()[0]
@@ -126,7 +127,7 @@ class Storage:
         if not actor:
             raise StorageError("未指明操作人，不能修改数据。")
         with self._write_lock:
-            cur = self._cursor()
+            cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             tx = Transaction(cur, actor)
             try:
@@ -158,11 +159,11 @@ class Storage:
         return Batch.model_validate_json(row[0])
 
     def get_batch(self, batch_id: str) -> Batch | None:
-        row = self._cursor().execute(q.SELECT_BATCH, [batch_id]).fetchone()
+        row = self.cursor().execute(q.SELECT_BATCH, [batch_id]).fetchone()
         return Batch.model_validate_json(row[0]) if row else None
 
     def list_batches(self) -> list[Batch]:
-        return [Batch.model_validate_json(r[0]) for r in self._cursor().execute(q.SELECT_BATCHES).fetchall()]
+        return [Batch.model_validate_json(r[0]) for r in self.cursor().execute(q.SELECT_BATCHES).fetchall()]
 
     def latest_batch(self) -> Batch | None:
         batches = self.list_batches()
@@ -228,32 +229,32 @@ class Storage:
         return summary
 
     def get_application(self, batch_id: str, credit_code: str) -> Application | None:
-        row = self._cursor().execute(q.SELECT_APPLICATION, [batch_id, credit_code]).fetchone()
+        row = self.cursor().execute(q.SELECT_APPLICATION, [batch_id, credit_code]).fetchone()
         return Application.model_validate_json(row[0]) if row else None
 
     def list_applications(self, batch_id: str) -> list[Application]:
-        rows = self._cursor().execute(q.SELECT_APPLICATIONS, [batch_id]).fetchall()
+        rows = self.cursor().execute(q.SELECT_APPLICATIONS, [batch_id]).fetchall()
         return [Application.model_validate_json(r[0]) for r in rows]
 
     def count_applications(self, batch_id: str) -> int:
-        return self._cursor().execute(q.COUNT_APPLICATIONS, [batch_id]).fetchone()[0]
+        return self.cursor().execute(q.COUNT_APPLICATIONS, [batch_id]).fetchone()[0]
 
     def application_version(self, batch_id: str, credit_code: str) -> int | None:
-        row = self._cursor().execute(q.SELECT_APP_VERSION, [batch_id, credit_code]).fetchone()
+        row = self.cursor().execute(q.SELECT_APP_VERSION, [batch_id, credit_code]).fetchone()
         return row[0] if row else None
 
     def application_history(self, batch_id: str, credit_code: str) -> list[dict]:
         """Earlier versions of one application, newest first (without their data)."""
-        cur = self._cursor().execute(q.SELECT_APPLICATION_VERSIONS, [batch_id, credit_code])
+        cur = self.cursor().execute(q.SELECT_APPLICATION_VERSIONS, [batch_id, credit_code])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
     def old_application(self, batch_id: str, credit_code: str, version: int) -> Application | None:
-        row = self._cursor().execute(q.SELECT_OLD_APPLICATION, [batch_id, credit_code, version]).fetchone()
+        row = self.cursor().execute(q.SELECT_OLD_APPLICATION, [batch_id, credit_code, version]).fetchone()
         return Application.model_validate_json(row[0]) if row else None
 
     def attachment_content(self, sha256: str) -> bytes | None:
-        row = self._cursor().execute(q.SELECT_ATTACHMENT, [sha256]).fetchone()
+        row = self.cursor().execute(q.SELECT_ATTACHMENT, [sha256]).fetchone()
         return bytes(row[0]) if row else None
 
     # --- checks ----------------------------------------------------------------------------
@@ -278,7 +279,7 @@ class Storage:
 
     def check_reports(self, batch_id: str) -> dict[str, CheckReport]:
         """Every application's checks, with the staff overrides in force, by credit code."""
-        cur = self._cursor()
+        cur = self.cursor()
         computed: dict[str, list[CheckResult]] = {}
         for code, check_id, outcome, reasons in cur.execute(q.SELECT_CHECK_RESULTS, [batch_id]).fetchall():
             computed.setdefault(code, []).append(
@@ -329,7 +330,7 @@ class Storage:
                      {"check": str(check_id)})
 
     def override_history(self, batch_id: str, credit_code: str) -> list[dict]:
-        cur = self._cursor().execute(q.SELECT_OVERRIDE_HISTORY, [batch_id, credit_code])
+        cur = self.cursor().execute(q.SELECT_OVERRIDE_HISTORY, [batch_id, credit_code])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
@@ -337,9 +338,9 @@ class Storage:
 
     def data_version(self) -> int:
         """The newest audit entry's number: it changes with every change of state, so caches key on it."""
-        return self._cursor().execute(q.SELECT_DATA_VERSION).fetchone()[0]
+        return self.cursor().execute(q.SELECT_DATA_VERSION).fetchone()[0]
 
     def audit_log(self, entity: str | None = None, limit: int = 200) -> list[AuditEntry]:
-        rows = self._cursor().execute(q.SELECT_AUDIT, {"entity": entity, "limit": limit}).fetchall()
+        rows = self.cursor().execute(q.SELECT_AUDIT, {"entity": entity, "limit": limit}).fetchall()
         return [AuditEntry(seq=s, at=at, actor=a, action=act, entity=e, reason=r, detail=json.loads(d))
                 for s, at, a, act, e, r, d in rows]
