@@ -1,83 +1,87 @@
 """The DuckDB schema as numbered migrations; the database records which ones it has applied."""
 
 # Each entry brings the schema from version i to i + 1. Append, never edit a released one.
+# A feature with tables of its own keeps its statements in scoring/storage/schema_<feature>.py and
+# appends them here as one entry.
+INITIAL_SCHEMA: list[str] = [
+    """CREATE TABLE schema_version (
+        version INTEGER NOT NULL,
+        applied_at TIMESTAMP NOT NULL
+    )""",
+    "CREATE SEQUENCE audit_seq START 1",
+    """CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+        logged_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL DEFAULT '',
+        detail VARCHAR NOT NULL DEFAULT '{}'
+    )""",
+    """CREATE TABLE batches (
+        batch_id VARCHAR PRIMARY KEY,
+        year INTEGER NOT NULL,
+        data VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE applications (
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        unit_name VARCHAR NOT NULL,
+        unit_type VARCHAR NOT NULL,
+        city VARCHAR NOT NULL,
+        data VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        saved_at TIMESTAMP NOT NULL,
+        saved_by VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, credit_code)
+    )""",
+    """CREATE TABLE application_versions (
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        data VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        saved_at TIMESTAMP NOT NULL,
+        saved_by VARCHAR NOT NULL,
+        superseded_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (batch_id, credit_code, version)
+    )""",
+    """CREATE TABLE attachment_files (
+        sha256 VARCHAR PRIMARY KEY,
+        size BIGINT NOT NULL,
+        content BLOB NOT NULL
+    )""",
+    """CREATE TABLE check_results (
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        check_id VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL,
+        reasons VARCHAR NOT NULL,
+        app_version INTEGER NOT NULL,
+        computed_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (batch_id, credit_code, check_id)
+    )""",
+    "CREATE SEQUENCE override_seq START 1",
+    """CREATE TABLE check_overrides (
+        override_id BIGINT PRIMARY KEY DEFAULT nextval('override_seq'),
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        check_id VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        decided_by VARCHAR NOT NULL,
+        decided_at TIMESTAMP NOT NULL,
+        app_version INTEGER NOT NULL,
+        cleared_at TIMESTAMP,
+        cleared_by VARCHAR,
+        cleared_reason VARCHAR
+    )""",
+]
+
 MIGRATIONS: list[list[str]] = [
-    [
-        """CREATE TABLE schema_version (
-            version INTEGER NOT NULL,
-            applied_at TIMESTAMP NOT NULL
-        )""",
-        "CREATE SEQUENCE audit_seq START 1",
-        """CREATE TABLE audit_log (
-            seq BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
-            logged_at TIMESTAMP NOT NULL,
-            actor VARCHAR NOT NULL,
-            action VARCHAR NOT NULL,
-            entity VARCHAR NOT NULL,
-            reason VARCHAR NOT NULL DEFAULT '',
-            detail VARCHAR NOT NULL DEFAULT '{}'
-        )""",
-        """CREATE TABLE batches (
-            batch_id VARCHAR PRIMARY KEY,
-            year INTEGER NOT NULL,
-            data VARCHAR NOT NULL,
-            created_at TIMESTAMP NOT NULL
-        )""",
-        """CREATE TABLE applications (
-            batch_id VARCHAR NOT NULL,
-            credit_code VARCHAR NOT NULL,
-            version INTEGER NOT NULL,
-            unit_name VARCHAR NOT NULL,
-            unit_type VARCHAR NOT NULL,
-            city VARCHAR NOT NULL,
-            data VARCHAR NOT NULL,
-            source VARCHAR NOT NULL,
-            saved_at TIMESTAMP NOT NULL,
-            saved_by VARCHAR NOT NULL,
-            PRIMARY KEY (batch_id, credit_code)
-        )""",
-        """CREATE TABLE application_versions (
-            batch_id VARCHAR NOT NULL,
-            credit_code VARCHAR NOT NULL,
-            version INTEGER NOT NULL,
-            data VARCHAR NOT NULL,
-            source VARCHAR NOT NULL,
-            saved_at TIMESTAMP NOT NULL,
-            saved_by VARCHAR NOT NULL,
-            superseded_at TIMESTAMP NOT NULL,
-            PRIMARY KEY (batch_id, credit_code, version)
-        )""",
-        """CREATE TABLE attachment_files (
-            sha256 VARCHAR PRIMARY KEY,
-            size BIGINT NOT NULL,
-            content BLOB NOT NULL
-        )""",
-        """CREATE TABLE check_results (
-            batch_id VARCHAR NOT NULL,
-            credit_code VARCHAR NOT NULL,
-            check_id VARCHAR NOT NULL,
-            outcome VARCHAR NOT NULL,
-            reasons VARCHAR NOT NULL,
-            app_version INTEGER NOT NULL,
-            computed_at TIMESTAMP NOT NULL,
-            PRIMARY KEY (batch_id, credit_code, check_id)
-        )""",
-        "CREATE SEQUENCE override_seq START 1",
-        """CREATE TABLE check_overrides (
-            override_id BIGINT PRIMARY KEY DEFAULT nextval('override_seq'),
-            batch_id VARCHAR NOT NULL,
-            credit_code VARCHAR NOT NULL,
-            check_id VARCHAR NOT NULL,
-            outcome VARCHAR NOT NULL,
-            reason VARCHAR NOT NULL,
-            decided_by VARCHAR NOT NULL,
-            decided_at TIMESTAMP NOT NULL,
-            app_version INTEGER NOT NULL,
-            cleared_at TIMESTAMP,
-            cleared_by VARCHAR,
-            cleared_reason VARCHAR
-        )""",
-    ],
+    INITIAL_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
