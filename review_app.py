@@ -1,20 +1,36 @@
-"""Streamlit entry: the sidebar (batch, operator) and the navigation over the staff pages."""
+"""Streamlit entry, a role router: the login page, then the forced password change, then exactly the pages
+the signed-in person's roles open."""
 import streamlit as st
 
 from app_pages import common
 
 st.set_page_config(page_title="高校院所知识产权运营中心试点评审系统", page_icon=":material/fact_check:", layout="wide")
 
+
+def page(spec: common.PageSpec, default: bool = False) -> st.Page:
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, default=default)
+
+
+def by_section(specs: list[common.PageSpec]) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for i, spec in enumerate(specs):
+        sections.setdefault(spec.section, []).append(page(spec, default=i == 0))
+    return sections
+
+
 store = common.storage()
-common.sidebar(store)
+session = common.current_session()
+if session is None and st.session_state.get(common.SESSION_KEY):
+    common.expire()
+common.show_flash()
 
-PAGES = {
-    "申报与形式审查": [
-        st.Page("app_pages/overview.py", title="审查概览", icon=":material/insights:", default=True),
-        st.Page("app_pages/applications.py", title="申报列表", icon=":material/list_alt:"),
-        st.Page("app_pages/application_detail.py", title="申报详情", icon=":material/description:"),
-        st.Page("app_pages/import_page.py", title="导入申报书", icon=":material/upload_file:"),
-    ],
-}
+if session is None:
+    pages = [page(common.LOGIN_PAGE, default=True)]
+elif session.must_change_password:
+    common.sidebar(store, session)
+    pages = [page(common.ACCOUNT_PAGE, default=True)]
+else:
+    batch = common.sidebar(store, session)
+    pages = by_section(common.pages_for(session.principal, batch.batch_id if batch else None))
 
-st.navigation(PAGES).run()
+st.navigation(pages).run()

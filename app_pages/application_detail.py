@@ -2,7 +2,8 @@
 import streamlit as st
 
 from app_pages import common
-from scoring import overview
+from scoring import applications, audit, overview, review_checks
+from scoring.access import AccessDenied, Permission
 from scoring.models import CHECK_TITLES, AttachmentKind, CheckId, Outcome
 from scoring.presentation import display_value, labelled_fields, rows_table
 from scoring.storage import StorageError
@@ -13,9 +14,10 @@ OUTCOME_BADGES = {
     Outcome.DECIDE: ":orange-badge[:material/help: 需人工判定]",
 }
 
+principal = common.require_page(Permission.VIEW_APPLICATIONS)
 store = common.storage()
 batch = common.current_batch()
-table = common.application_table(batch)
+table = common.application_table(principal, batch)
 
 st.title("申报详情")
 if table.empty:
@@ -28,8 +30,8 @@ if st.session_state.get(common.SELECTED_APPLICATION_KEY) not in codes:
     st.session_state[common.SELECTED_APPLICATION_KEY] = codes[0]
 code = st.selectbox("申报单位", codes, key=common.SELECTED_APPLICATION_KEY, format_func=lambda c: f"{names[c]}（{c}）")
 
-app = store.get_application(batch.batch_id, code)
-report = store.check_report(batch.batch_id, code)
+app = applications.get_application(store, principal, batch.batch_id, code)
+report = applications.check_report(store, principal, batch.batch_id, code)
 overall = report.overall if report else None
 st.header(app.basic.unit_name)
 st.markdown(f"{OUTCOME_BADGES.get(overall, ':gray-badge[尚未审查]')}　{app.basic.unit_type}｜{app.recommendation.city}｜"
@@ -55,7 +57,8 @@ def show_checks():
                 o = item.override
                 st.warning(f"人工判定：{o.outcome}（系统结果：{item.computed.outcome}）。理由：{o.reason}。"
                            f"—— {o.decided_by}，{o.decided_at:%Y-%m-%d %H:%M}")
-    show_override_form()
+    if principal.can(Permission.OVERRIDE_CHECKS, batch.batch_id):
+        show_override_form()
 
 
 def show_override_form():
@@ -68,24 +71,24 @@ def show_override_form():
         reason = st.text_area("理由（必填，记入审计日志）", key="override_reason")
         clear = st.checkbox("撤销该项已有的人工判定（恢复系统结果）", key="override_clear")
         if st.form_submit_button("保存判定"):
-            actor = common.require_operator()
-            if actor:
-                try:
-                    if clear:
-                        store.clear_override(batch.batch_id, code, check, reason, actor)
-                    else:
-                        store.set_override(batch.batch_id, code, check, outcome, reason, actor)
-                except StorageError as exc:
-                    st.error(str(exc))
+            try:
+                if clear:
+                    review_checks.clear_override(store, principal, batch.batch_id, code, check, reason)
                 else:
-                    st.rerun()
+                    review_checks.override_check(store, principal, batch.batch_id, code, check, outcome, reason)
+            except (StorageError, AccessDenied) as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
 
 
 def show_figures():
     st.dataframe(overview.figures_table(app, batch), hide_index=True)
 
 
-tabs = st.tabs(["审查结果", "基本信息", "知识产权管理", "专利产出与转化", "经费预算", "附件", "历史与日志"])
+may_see_history = principal.can(Permission.VIEW_AUDIT, batch.batch_id)
+tabs = st.tabs(["审查结果", "基本信息", "知识产权管理", "专利产出与转化", "经费预算", "附件"]
+               + (["历史与日志"] if may_see_history else []))
 with tabs[0]:
     st.subheader(f"近三年（{batch.window[0]}—{batch.window[-1]}年）数据")
     show_figures()
@@ -129,17 +132,19 @@ with tabs[5]:
     for attachment in app.attachments:
         with st.container(border=True):
             st.markdown(f"**{attachment.kind}**：{attachment.filename}（{attachment.size:,} 字节，SHA-256 {attachment.sha256[:16]}…）")
-            content = store.attachment_content(attachment.sha256)
+            content = applications.attachment_content(store, principal, batch.batch_id, code, attachment.sha256)
             if content is not None:
                 st.download_button("下载", content, file_name=attachment.filename, key=f"download_{attachment.sha256}")
             if attachment.kind is AttachmentKind.PLAN and attachment.text:
                 with st.expander("查看全文"):
                     st.text(attachment.text)
-with tabs[6]:
-    history = store.application_history(batch.batch_id, code)
-    st.markdown(f"当前版本：第 {store.application_version(batch.batch_id, code)} 版")
-    if history:
-        st.dataframe(history, hide_index=True)
-    st.markdown("**审计日志**")
-    st.dataframe([{"时间": e.at, "操作人": e.actor, "操作": e.action, "理由": e.reason}
-                  for e in store.audit_log(entity=f"application/{batch.batch_id}/{code}")], hide_index=True)
+if may_see_history:
+    with tabs[6]:
+        history = applications.application_history(store, principal, batch.batch_id, code)
+        st.markdown(f"当前版本：第 {applications.application_version(store, principal, batch.batch_id, code)} 版")
+        if history:
+            st.dataframe(history, hide_index=True)
+        st.markdown("**审计日志**")
+        st.dataframe([{"时间": e.at, "操作人": e.actor, "操作": e.action, "理由": e.reason}
+                      for e in audit.read_audit_log(store, principal, entity=f"application/{batch.batch_id}/{code}")],
+                     hide_index=True)

@@ -3,14 +3,17 @@ import streamlit as st
 
 from app_pages import common
 from scoring import overview
+from scoring.access import Permission, may_see_application
 from scoring.models import City, Outcome, UnitType
 
+principal = common.require_page(Permission.VIEW_APPLICATIONS)
 batch = common.current_batch()
-table = common.application_table(batch)
+table = common.application_table(principal, batch)
 
 st.title("申报列表")
 left, middle, right = st.columns(3)
-cities = left.multiselect("推荐市局", [str(c) for c in City], key="filter_city")
+cities = left.multiselect("推荐市局", [str(c) for c in City if may_see_application(principal, batch.batch_id, c)],
+                          key="filter_city")
 types = middle.multiselect("单位类型", [str(t) for t in UnitType], key="filter_type")
 results = right.multiselect("审查结果", [str(o) for o in Outcome], key="filter_result")
 

@@ -1,17 +1,53 @@
-"""What every page shares: the one storage of the process, the chosen batch, the operator."""
+"""What every page shares: the one storage of the process, the signed-in person, the pages their roles open,
+the chosen batch."""
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 import streamlit as st
 
-from scoring import batches, overview
+from scoring import accounts, batches, overview
+from scoring.access import Permission, Principal
+from scoring.accounts import ActiveSession
 from scoring.models import DEFAULT_DB_PATH, Batch
 from scoring.storage import Storage
 
 BATCH_KEY = "batch_id"
-OPERATOR_KEY = "operator"
+SESSION_KEY = "session_token"
+FLASH_KEY = "flash_message"
 SELECTED_APPLICATION_KEY = "selected_credit_code"
+
+
+class PageSpec(NamedTuple):
+    """A page of the navigation and the permission that opens it (None: every signed-in person)."""
+
+    path: str
+    title: str
+    icon: str
+    permission: Permission | None
+    section: str
+
+
+# Add a page here and it appears for exactly the roles carrying its permission; the page itself calls
+# require_page with the same permission, so opening it by URL checks again.
+PAGES: list[PageSpec] = [
+    PageSpec("app_pages/overview.py", "审查概览", ":material/insights:", Permission.VIEW_APPLICATIONS, "申报与形式审查"),
+    PageSpec("app_pages/applications.py", "申报列表", ":material/list_alt:", Permission.VIEW_APPLICATIONS, "申报与形式审查"),
+    PageSpec("app_pages/application_detail.py", "申报详情", ":material/description:", Permission.VIEW_APPLICATIONS,
+             "申报与形式审查"),
+    PageSpec("app_pages/import_page.py", "导入申报书", ":material/upload_file:", Permission.IMPORT_APPLICATIONS,
+             "申报与形式审查"),
+    PageSpec("app_pages/experts.py", "专家库", ":material/groups:", Permission.VIEW_EXPERTS, "专家与评审"),
+    PageSpec("app_pages/conflicts.py", "回避关系", ":material/block:", Permission.VIEW_EXPERTS, "专家与评审"),
+    PageSpec("app_pages/rounds.py", "评审轮次", ":material/event_note:", Permission.VIEW_ASSIGNMENTS, "专家与评审"),
+    PageSpec("app_pages/assignment.py", "评审分配", ":material/assignment_ind:", Permission.VIEW_ASSIGNMENTS,
+             "专家与评审"),
+    PageSpec("app_pages/users.py", "用户与角色", ":material/manage_accounts:", Permission.MANAGE_ACCOUNTS, "系统"),
+    PageSpec("app_pages/account.py", "账号", ":material/account_circle:", None, "系统"),
+]
+LOGIN_PAGE = PageSpec("app_pages/login.py", "登录", ":material/login:", None, "")
+ACCOUNT_PAGE = next(p for p in PAGES if p.path == "app_pages/account.py")
 
 
 @st.cache_resource(show_spinner="正在打开数据库……")
@@ -19,7 +55,9 @@ def _open_storage(path: str) -> Storage:
     """One DuckDB connection per process and file (DuckDB allows one read-write process per file)."""
     store = Storage(path)
     if store.latest_batch() is None:
-        batches.ensure_database(store, "system", with_sample=os.environ.get("SCORING_NO_SAMPLE") != "1")
+        # The server process itself at its first start, like the command line on the server: no person's request.
+        batches.ensure_database(store, Principal.command_line("system"),
+                                with_sample=os.environ.get("SCORING_NO_SAMPLE") != "1")
     return store
 
 
@@ -32,43 +70,109 @@ def storage() -> Storage:
     return _open_storage(db_path())
 
 
-def sidebar(store: Storage) -> Batch:
-    """The batch selector and the operator's name; returns the batch the pages work on."""
-    all_batches = store.list_batches()
-    ids = [b.batch_id for b in all_batches]
-    if st.session_state.get(BATCH_KEY) not in ids:
+# --- the signed-in person ----------------------------------------------------------------------------
+
+
+def current_session() -> ActiveSession | None:
+    """This browser session's login, validated (and its idle clock restarted) on every run."""
+    return accounts.current_session(storage(), st.session_state.get(SESSION_KEY))
+
+
+def sign_in(token: str) -> None:
+    """Start from an empty session state: nothing a previous person chose or uploaded survives a login."""
+    st.session_state.clear()
+    st.session_state[SESSION_KEY] = token
+
+
+def sign_out() -> None:
+    accounts.logout(storage(), st.session_state.get(SESSION_KEY))
+    st.session_state.clear()
+    flash("已退出登录。")
+
+
+def expire() -> None:
+    """The session ended elsewhere (idle, too old, logged out, deactivated): forget everything of it."""
+    st.session_state.clear()
+    flash("登录已失效（长时间未操作、已在别处退出或账号有变动），请重新登录。")
+
+
+def flash(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.toast(message)
+
+
+def require_session() -> ActiveSession:
+    session = current_session()
+    if session is None:
+        st.error("请先登录。")
+        st.stop()
+    return session
+
+
+def require_page(permission: Permission) -> Principal:
+    """The signed-in principal if they hold `permission` for the chosen batch; otherwise an error, and the page stops."""
+    session = require_session()
+    if session.must_change_password:
+        st.error("请先在“账号”页面修改初始密码。")
+        st.stop()
+    principal = session.principal
+    if not principal.can(permission, st.session_state.get(BATCH_KEY)):
+        st.error(f"您没有“{permission}”的权限，不能打开此页面。")
+        st.stop()
+    return principal
+
+
+def pages_for(principal: Principal, batch_id: str | None) -> list[PageSpec]:
+    return [p for p in PAGES if p.permission is None or principal.can(p.permission, batch_id)]
+
+
+# --- batch and sidebar -------------------------------------------------------------------------------
+
+
+def visible_batches(store: Storage, principal: Principal) -> list[Batch]:
+    """Every batch for a role granted across batches; otherwise only the batches named in the grants."""
+    if any(g.batch_id is None for g in principal.grants):
+        return store.list_batches()
+    granted = {g.batch_id for g in principal.grants}
+    return [b for b in store.list_batches() if b.batch_id in granted]
+
+
+def sidebar(store: Storage, session: ActiveSession) -> Batch | None:
+    """The batch selector and the signed-in person with a logout button; returns the batch the pages work on."""
+    principal = session.principal
+    shown = visible_batches(store, principal)
+    ids = [b.batch_id for b in shown]
+    if ids and st.session_state.get(BATCH_KEY) not in ids:
         st.session_state[BATCH_KEY] = ids[0]
     with st.sidebar:
-        st.selectbox("批次", ids, key=BATCH_KEY, format_func=lambda i: next(b.title for b in all_batches if b.batch_id == i))
-        st.text_input("经办人", key=OPERATOR_KEY, placeholder="姓名（记入审计日志）",
-                      help="修改数据（导入、人工判定）时记入审计日志的经办人。账号登录将在后续版本提供。")
-    return next(b for b in all_batches if b.batch_id == st.session_state[BATCH_KEY])
+        if ids and not session.must_change_password:
+            titles = {b.batch_id: b.title for b in shown}
+            st.selectbox("批次", ids, key=BATCH_KEY, format_func=titles.get)
+        with st.container(border=True):
+            st.markdown(f"**{principal.display_name}**（{principal.login}）")
+            roles = "、".join(str(r) for r in sorted(principal.roles_in(st.session_state.get(BATCH_KEY)))) or "（无角色）"
+            st.caption(f"角色：{roles}" if not session.must_change_password else "须先修改初始密码")
+            st.button("退出登录", key="logout", icon=":material/logout:", on_click=sign_out)
+    return next((b for b in shown if b.batch_id == st.session_state.get(BATCH_KEY)), None)
 
 
 def current_batch() -> Batch:
-    store = storage()
-    return store.get_batch(st.session_state[BATCH_KEY])
+    return storage().get_batch(st.session_state[BATCH_KEY])
 
 
-def operator() -> str:
-    return (st.session_state.get(OPERATOR_KEY) or "").strip()
-
-
-def require_operator() -> str | None:
-    """The operator's name, or an error on the page asking for it."""
-    name = operator()
-    if not name:
-        st.error("请先在左侧栏填写经办人姓名：每一项修改都要记入审计日志。")
-        return None
-    return name
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _application_table(db_path: str, batch_id: str, data_version: int):
+@st.cache_data(max_entries=32, show_spinner=False)
+def _application_table(db_path: str, batch_id: str, data_version: int, principal_json: str):
     store = _open_storage(db_path)
-    return overview.application_table(store, store.get_batch(batch_id))
+    principal = Principal.model_validate_json(principal_json)
+    return overview.application_table(store, principal, store.get_batch(batch_id))
 
 
-def application_table(batch: Batch):
-    """The batch's overview table, recomputed only when the audit log says something changed."""
-    return _application_table(db_path(), batch.batch_id, storage().data_version())
+def application_table(principal: Principal, batch: Batch):
+    """The batch's overview table as this person may see it, recomputed only when the audit log says
+    something changed. The principal is part of the key: one person's rows never reach another."""
+    return _application_table(db_path(), batch.batch_id, storage().data_version(), principal.model_dump_json())

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from scoring.access import AccessDenied, Permission
 from scoring.documents.workbook import template_bytes
 from scoring.importer import import_files
 from scoring.models import Severity
@@ -10,6 +11,7 @@ from scoring.models import Severity
 REPORT_KEY = "last_import_report"
 ACCEPTED_TYPES = ["xlsx", "xls", "csv", "json", "pdf", "doc", "docx", "txt", "md", "ofd", "wps"]
 
+principal = common.require_page(Permission.IMPORT_APPLICATIONS)
 batch = common.current_batch()
 st.title("导入申报书")
 st.markdown(
@@ -33,10 +35,12 @@ uploads = st.file_uploader(f"上传文件（导入到：{batch.title}）", type=
 reason = st.text_input("导入说明（可选，记入审计日志）", key="import_reason")
 
 if st.button("校验并导入", type="primary", disabled=not uploads, key="run_import"):
-    actor = common.require_operator()
-    if actor:
+    try:
         with st.spinner("正在校验……"):
-            report = import_files(common.storage(), batch, [(f.name, f.getvalue()) for f in uploads], actor, reason)
+            report = import_files(common.storage(), batch, [(f.name, f.getvalue()) for f in uploads], principal, reason)
+    except AccessDenied as exc:
+        st.error(str(exc))
+    else:
         st.session_state[REPORT_KEY] = report
 
 report = st.session_state.get(REPORT_KEY)

@@ -29,6 +29,7 @@ def make_workbook(count: int, path: Path) -> None:
 
 def measure(path: Path) -> dict:
     """Runs in a fresh process so that its peak memory is the import's own."""
+    from scoring.access import Principal
     from scoring.documents.workbook import read_workbook
     from scoring.importer import import_files
     from scoring.sample import sample_batch
@@ -42,7 +43,7 @@ def measure(path: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp, Storage(Path(tmp) / "bench.duckdb") as storage:
         storage.create_batch(batch, "bench")
         started = time.perf_counter()
-        report = import_files(storage, batch, [(path.name, content)], "bench")
+        report = import_files(storage, batch, [(path.name, content)], Principal.command_line("bench"))
         import_seconds = time.perf_counter() - started
         checked = len(storage.check_reports(batch.batch_id))
     return {

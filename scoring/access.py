@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring.models import City
 
@@ -60,6 +60,22 @@ class Grant(BaseModel):
     batch_id: str | None = None
     city: City | None = None
 
+    @model_validator(mode="after")
+    def _city_only_for_city_bureaus(self) -> Grant:
+        if self.role is Role.CITY and self.city is None:
+            raise ValueError("市局角色必须指定所属城市")
+        if self.role is not Role.CITY and self.city is not None:
+            raise ValueError(f"“{self.role}”角色不指定城市")
+        if self.role is Role.ADMIN and self.batch_id is not None:
+            raise ValueError("系统管理员角色适用于全部批次，不能按批次授予")
+        return self
+
+    def describe(self) -> str:
+        """The grant in words, e.g. “市局（大连市，批次 2023）”."""
+        scope = [str(self.city)] if self.city else []
+        scope.append(f"批次 {self.batch_id}" if self.batch_id else "全部批次")
+        return f"{self.role}（{'，'.join(scope)}）"
+
 
 class Principal(BaseModel):
     """The person acting, with their grants: every domain function that reads or writes receives one."""
@@ -99,9 +115,13 @@ def require(principal: Principal, permission: Permission, batch_id: str | None =
         raise AccessDenied(f"{principal.display_name}没有“{permission}”的权限{where}。")
 
 
+def sees_every_application(principal: Principal, batch_id: str) -> bool:
+    """Staff, admins and observers see the whole batch; everyone else only through a filter of their own."""
+    return bool(principal.roles_in(batch_id) & {Role.ADMIN, Role.STAFF, Role.OBSERVER})
+
+
 def may_see_application(principal: Principal, batch_id: str, city: City) -> bool:
     """Staff, admins and observers see every application of the batch; a city bureau only its own city's."""
-    roles = principal.roles_in(batch_id)
-    if roles & {Role.ADMIN, Role.STAFF, Role.OBSERVER}:
+    if sees_every_application(principal, batch_id):
         return True
-    return Role.CITY in roles and city in principal.cities_in(batch_id)
+    return Role.CITY in principal.roles_in(batch_id) and city in principal.cities_in(batch_id)

@@ -9,7 +9,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from scoring import batches, overview
+from scoring import applications, audit, batches, overview, review_checks
+from scoring.access import AccessDenied, Principal
+from scoring.accounts import AccountError
 from scoring.models import DEFAULT_DB_PATH, AmountBasis, Batch, CheckId, Outcome
 from scoring.storage import Storage, StorageError
 
@@ -20,6 +22,11 @@ class CliError(Exception):
 
 def default_actor() -> str:
     return os.environ.get("SCORING_ACTOR") or f"cli:{getpass.getuser()}"
+
+
+def principal(args) -> Principal:
+    """Whoever runs the command line on the server can open the database file anyway: an administrator."""
+    return Principal.command_line(args.actor)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--entity", help="只看某对象，如 batch/2023 或 application/2023/<信用代码>")
     audit.add_argument("--limit", type=int, default=50, help="条数（默认50）")
     audit.set_defaults(run=cmd_audit)
+
+    from scoring.cli_users import add_user_commands
+
+    add_user_commands(commands, common, printing)
+
+    from scoring.cli_experts import add_expert_commands
+
+    add_expert_commands(commands, common, printing, batch_arg)
+
+    from scoring.cli_rounds import add_round_commands
+
+    add_round_commands(commands, common, printing, batch_arg)
     return parser
 
 
@@ -97,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (CliError, StorageError) as exc:
+    except (CliError, StorageError, AccessDenied, AccountError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
 
@@ -107,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_init(args) -> int:
     with Storage(args.db) as storage:
-        batch = batches.ensure_database(storage, args.actor, with_sample=args.sample, year=args.year)
+        batch = batches.ensure_database(storage, principal(args), with_sample=args.sample, year=args.year)
         count = storage.count_applications(batch.batch_id)
     emit(args, {"db": str(args.db), "batch": batch.batch_id, "applications": count},
          f"数据库 {args.db} 已就绪：批次 {batch.batch_id}（{batch.title}），申报书 {count} 份。")
@@ -120,7 +139,7 @@ def cmd_batch(args) -> int:
             created = Batch.for_year(args.create)
             if args.deadline:
                 created = created.model_copy(update={"deadline": args.deadline})
-            storage.create_batch(created, args.actor, args.reason)
+            batches.create_batch(storage, principal(args), created, args.reason)
         elif args.amount_basis or args.deadline:
             batch = resolve_batch(storage, args.batch)
             basis = AmountBasis(args.amount_basis) if args.amount_basis else batch.settings.amount_basis
@@ -128,7 +147,7 @@ def cmd_batch(args) -> int:
                 "settings": batch.settings.model_copy(update={"amount_basis": basis}),
                 "deadline": args.deadline or batch.deadline,
             })
-            batches.change_batch(storage, changed, args.actor, args.reason)
+            batches.change_batch(storage, changed, principal(args), args.reason)
         listed = storage.list_batches()
     emit(args, [b.model_dump(mode="json") for b in listed],
          "\n".join(f"{b.batch_id}  {b.title}  截止 {b.deadline}  转化金额口径：{b.settings.amount_basis}" for b in listed))
@@ -145,7 +164,7 @@ def cmd_import(args) -> int:
         files.append((path.name, path.read_bytes()))
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
-        report = import_files(storage, batch, files, args.actor, args.reason)
+        report = import_files(storage, batch, files, principal(args), args.reason)
     lines = [str(issue) for issue in report.issues]
     if report.imported:
         lines.append(f"已导入批次 {batch.batch_id}：新增 {len(report.created)} 份，更新 {len(report.updated)} 份，"
@@ -159,8 +178,8 @@ def cmd_import(args) -> int:
 def cmd_check(args) -> int:
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
-        batches.recheck_batch(storage, batch, args.actor)
-        table = overview.application_table(storage, batch)
+        batches.recheck_batch(storage, batch, principal(args))
+        table = overview.application_table(storage, principal(args), batch)
     counts = overview.outcome_counts(table)
     emit(args, {"batch": batch.batch_id, "counts": counts},
          "\n".join([f"批次 {batch.batch_id} 审查完成，共 {len(table)} 份："]
@@ -171,7 +190,7 @@ def cmd_check(args) -> int:
 def cmd_list(args) -> int:
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
-        table = overview.application_table(storage, batch)
+        table = overview.application_table(storage, principal(args), batch)
     table = overview.filter_table(table, city=args.city, unit_type=args.unit_type, result=args.result)
     if args.format == "json":
         print(table.to_json(orient="records", force_ascii=False, date_format="iso"))
@@ -184,10 +203,8 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
-        app = storage.get_application(batch.batch_id, args.credit_code)
-        if app is None:
-            raise CliError(f"批次 {batch.batch_id} 中没有统一社会信用代码为 {args.credit_code} 的申报书。")
-        report = storage.check_report(batch.batch_id, args.credit_code)
+        app = applications.get_application(storage, principal(args), batch.batch_id, args.credit_code)
+        report = applications.check_report(storage, principal(args), batch.batch_id, args.credit_code)
     payload = {"application": app.model_dump(mode="json"),
                "checks": report.model_dump(mode="json") if report else None,
                "overall": str(report.overall) if report else None}
@@ -208,13 +225,13 @@ def cmd_override(args) -> int:
         batch = resolve_batch(storage, args.batch)
         check = CheckId(args.check)
         if args.clear:
-            storage.clear_override(batch.batch_id, args.credit_code, check, args.reason, args.actor)
+            review_checks.clear_override(storage, principal(args), batch.batch_id, args.credit_code, check, args.reason)
             emit(args, {"cleared": True}, "已撤销人工判定。")
             return 0
         if not args.outcome:
             raise CliError("请给出判定结果（通过 / 不通过 / 需人工判定），或用 --clear 撤销。")
-        result = storage.set_override(batch.batch_id, args.credit_code, check, Outcome(args.outcome),
-                                      args.reason, args.actor)
+        result = review_checks.override_check(storage, principal(args), batch.batch_id, args.credit_code, check,
+                                              Outcome(args.outcome), args.reason)
     emit(args, result.model_dump(mode="json"), f"已记录人工判定：{result.outcome}（理由：{result.reason}）")
     return 0
 
@@ -230,7 +247,7 @@ def cmd_template(args) -> int:
 
 def cmd_audit(args) -> int:
     with Storage(args.db) as storage:
-        entries = storage.audit_log(entity=args.entity, limit=args.limit)
+        entries = audit.read_audit_log(storage, principal(args), entity=args.entity, limit=args.limit)
     emit(args, [e.model_dump(mode="json") for e in entries],
          "\n".join(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor}  {e.action}  {e.entity}  {e.reason}" for e in entries))
     return 0

@@ -10,6 +10,7 @@ from pathlib import Path, PurePath
 import duckdb
 from pydantic import BaseModel
 
+from scoring.access import Permission, Principal, require
 from scoring.checks import run_checks
 from scoring.documents import AttachmentReference, IssueLog, ParsedFile
 from scoring.documents.json_file import read_json
@@ -44,10 +45,11 @@ class ImportReport(BaseModel):
         return [i for i in self.issues if i.severity is Severity.WARNING]
 
 
-def import_files(storage: Storage, batch: Batch, files: list[tuple[str, bytes]], actor: str,
+def import_files(storage: Storage, batch: Batch, files: list[tuple[str, bytes]], principal: Principal,
                  reason: str = "") -> ImportReport:
     """Validate every file first; import nothing if any error was found, else save all in one transaction
     together with the checks of every imported application and one audit entry."""
+    require(principal, Permission.IMPORT_APPLICATIONS, batch.batch_id)
     report = ImportReport(batch_id=batch.batch_id, files=[name for name, _ in files])
     log = IssueLog("")
     uploads = _distinct_uploads(files, log)
@@ -62,7 +64,7 @@ def import_files(storage: Storage, batch: Batch, files: list[tuple[str, bytes]],
     if report.errors:
         return report
     try:
-        _save(storage, batch, list(applications.values()), uploads, used, actor, reason, report)
+        _save(storage, batch, list(applications.values()), uploads, used, principal.actor, reason, report)
     except (StorageError, duckdb.Error) as exc:
         report.issues.append(ImportIssue(severity=Severity.ERROR, file="",
                                          message=f"保存时出错，本次导入已全部撤销：{exc}"))

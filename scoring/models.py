@@ -1,4 +1,4 @@
-"""Pydantic models: the one definition of every field of a batch and of the application form 申报书."""
+"""Pydantic models: the one definition of every field of a batch, the application form 申报书, the expert pool and its conflicts."""
 from __future__ import annotations
 
 import unicodedata
@@ -7,7 +7,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from scoring.disciplines import Discipline
 
 # Money on the form is in 万元 (10,000 yuan), two decimal places, never a float.
 Wan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -80,6 +82,21 @@ class AttachmentKind(StrEnum):
     PLAN = "三年建设方案"
     RECOMMENDATION = "市局推荐函"
     OTHER = "其他附件"
+
+
+def compact_code(value: str) -> str:
+    """A code as stored: half width, upper case, without spaces."""
+    # NFKC folds full-width letters and digits (１２２１…), common in codes typed with a Chinese IME.
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+
+
+def _distinct_disciplines(value: list[Discipline]) -> list[Discipline]:
+    if len(set(value)) != len(value):
+        raise ValueError("同一专业领域填写了两次")
+    return value
+
+
+DisciplineList = Annotated[list[Discipline], AfterValidator(_distinct_disciplines)]
 
 
 class FormModel(BaseModel):
@@ -158,8 +175,7 @@ class BasicInfo(FormModel):
     @field_validator("credit_code")
     @classmethod
     def _upper_compact(cls, value: str) -> str:
-        # NFKC folds full-width letters and digits (１２２１…), common in codes typed with a Chinese IME.
-        return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+        return compact_code(value)
 
 
 class CreditCommitment(FormModel):
@@ -309,6 +325,8 @@ class Application(FormModel):
     priority_claims: list[PriorityClaim] = Field([], title="优先申报条件")
     recommendation: Recommendation = Field(title="推荐意见")
     attachments: list[Attachment] = Field([], title="附件")
+    # Optional so that applications imported before the field existed stay valid; experts are matched on it.
+    disciplines: Annotated[DisciplineList, Field(max_length=2)] = Field([], title="优势学科/产业领域")
 
     @property
     def credit_code(self) -> str:
@@ -332,6 +350,125 @@ class Application(FormModel):
 
     def attachment(self, kind: AttachmentKind) -> Attachment | None:
         return next((a for a in self.attachments if a.kind is kind), None)
+
+
+# --- the expert pool and conflicts of interest (回避) ---------------------------------------
+
+# Expert numbers are codes staff assign (ZJ2023-001); letters, digits, “-”, “_” and “.”, stored upper case.
+ExpertId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Z][0-9A-Z_.\-]*$")]
+Reason = Annotated[str, Field(min_length=2, max_length=500)]
+
+
+def _expert_id(value: str) -> str:
+    return compact_code(value) if isinstance(value, str) else value
+
+
+class AffiliationKind(StrEnum):
+    PART_TIME = "兼职"
+    FORMER_EMPLOYER = "原工作单位"
+    OTHER = "其他"
+
+
+class Affiliation(FormModel):
+    """A unit the expert held a post at besides their own: a part-time post 兼职 or a former employer."""
+
+    unit_name: Annotated[str, Field(min_length=2, max_length=100)] = Field(title="单位名称")
+    credit_code: str = Field("", max_length=40, title="统一社会信用代码")
+    kind: AffiliationKind = Field(title="关系类型")
+    start: date | None = Field(None, title="起始日期")
+    end: date | None = Field(None, title="终止日期")  # None: still held (至今)
+
+    _code = field_validator("credit_code")(compact_code)
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Affiliation:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("起始日期晚于终止日期")
+        return self
+
+
+class Expert(FormModel):
+    """One expert of the pool (评审专家库)."""
+
+    expert_id: ExpertId = Field(title="专家编号")
+    name: Annotated[str, Field(min_length=2, max_length=40)] = Field(title="姓名")
+    unit: Annotated[str, Field(min_length=2, max_length=100)] = Field(title="工作单位")
+    unit_credit_code: str = Field("", max_length=40, title="工作单位统一社会信用代码")
+    title: str = Field("", max_length=40, title="职称")
+    disciplines: Annotated[DisciplineList, Field(min_length=1, max_length=3)] = Field(title="专业领域")
+    city: City = Field(title="所在城市")
+    phone: str = Field("", max_length=40, title="联系电话")
+    email: str = Field("", max_length=100, title="电子邮箱")
+    available: bool = Field(True, title="是否可参评")  # the expert's own answer for this season
+    active: bool = Field(True, title="在库")  # False once staff deactivated the expert (停用), with a reason
+    affiliations: list[Affiliation] = Field([], title="兼职与工作经历")
+    note: str = Field("", max_length=2000, title="备注")
+
+    _id = field_validator("expert_id", mode="before")(_expert_id)
+    _code = field_validator("unit_credit_code")(compact_code)
+
+
+class ConflictSource(StrEnum):
+    EXPERT = "专家申报"
+    STAFF = "工作人员登记"
+    IMPORT = "导入"
+
+
+class ConflictDeclaration(FormModel):
+    """A pair to be recorded: the expert may not review this applicant (e.g. a close relative works there)."""
+
+    expert_id: ExpertId = Field(title="专家编号")
+    credit_code: Annotated[str, Field(min_length=1, max_length=40)] = Field(title="申报单位统一社会信用代码")
+    reason: Reason = Field(title="回避原因")
+
+    _id = field_validator("expert_id", mode="before")(_expert_id)
+    _code = field_validator("credit_code")(compact_code)
+
+
+class DeclaredConflict(ConflictDeclaration):
+    """A pair as recorded: who declared it, when, and from where."""
+
+    source: ConflictSource = Field(title="来源")
+    declared_by: Annotated[str, Field(min_length=1)] = Field(title="登记人")
+    declared_at: datetime = Field(title="登记时间")
+
+
+class Recusal(FormModel):
+    """An expert's own recusal from one application of a batch, declared while scoring (评审中主动回避)."""
+
+    batch_id: str = Field(title="批次编号")
+    expert_id: ExpertId = Field(title="专家编号")
+    credit_code: Annotated[str, Field(min_length=1, max_length=40)] = Field(title="申报单位统一社会信用代码")
+    reason: Reason = Field(title="回避原因")
+    recorded_by: Annotated[str, Field(min_length=1)] = Field(title="登记人")
+    recorded_at: datetime = Field(title="登记时间")
+
+
+class ConflictRules(FormModel):
+    """Which conflicts of interest a review round enforces; each rule is a hard constraint when on."""
+
+    own_unit: bool = Field(True, title="本单位回避")
+    affiliations_within_years: Annotated[int, Field(ge=0, le=10)] = Field(3, title="兼职与工作经历回避年限（0为不回避）")
+    declared_pairs: bool = Field(True, title="登记的回避关系")
+    same_city: bool = Field(False, title="同城回避")
+    recusals: bool = Field(True, title="评审中主动回避")
+
+
+class ConflictRule(StrEnum):
+    OWN_UNIT = "本单位"
+    AFFILIATION = "兼职与工作经历"
+    DECLARED = "登记的回避关系"
+    SAME_CITY = "同城"
+    RECUSAL = "主动回避"
+
+
+class Conflict(FormModel):
+    """One reason why one expert may not review one application, in words."""
+
+    expert_id: str = Field(title="专家编号")
+    credit_code: str = Field(title="申报单位统一社会信用代码")
+    rule: ConflictRule = Field(title="回避规则")
+    reason: str = Field(title="回避说明")
 
 
 # --- checks --------------------------------------------------------------------------------
@@ -455,6 +592,13 @@ class ActionKind(StrEnum):
     CHECK_RUN = "check.run"
     CHECK_OVERRIDE = "check.override"
     CHECK_OVERRIDE_CLEAR = "check.override.clear"
+    EXPERT_IMPORT = "expert.import"
+    EXPERT_CREATE = "expert.create"
+    EXPERT_UPDATE = "expert.update"
+    EXPERT_DEACTIVATE = "expert.deactivate"
+    CONFLICT_DECLARE = "conflict.declare"
+    CONFLICT_WITHDRAW = "conflict.withdraw"
+    RECUSAL = "conflict.recusal"
 
 
 class AuditEntry(FormModel):

@@ -12,7 +12,8 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from scoring.models import City, Funding, ManagementStandard, UnitType
+from scoring.disciplines import Discipline, parse_disciplines
+from scoring.models import AffiliationKind, City, Funding, ManagementStandard, UnitType, compact_code
 
 CENT = Decimal("0.01")
 WAN_LIMIT = Decimal("1000000000000")  # 14 digits with 2 decimals: what models.Wan can hold
@@ -365,6 +366,46 @@ def _standard_named(key: str) -> ManagementStandard | None:
     return None
 
 
+def parse_discipline_cell(value: object) -> list[Discipline]:
+    """Fields of expertise from the controlled list (scoring/disciplines.py), several separated by ；、，."""
+    if is_blank(value):
+        return []
+    return parse_disciplines(clean_text(value))
+
+
+_AFFILIATION_WORDS = {
+    "兼职": AffiliationKind.PART_TIME, "兼任": AffiliationKind.PART_TIME, "兼聘": AffiliationKind.PART_TIME,
+    "客座": AffiliationKind.PART_TIME, "双聘": AffiliationKind.PART_TIME,
+    "原工作单位": AffiliationKind.FORMER_EMPLOYER, "原单位": AffiliationKind.FORMER_EMPLOYER,
+    "曾任职": AffiliationKind.FORMER_EMPLOYER, "曾工作单位": AffiliationKind.FORMER_EMPLOYER,
+    "工作经历": AffiliationKind.FORMER_EMPLOYER, "任职": AffiliationKind.FORMER_EMPLOYER,
+    "其他": AffiliationKind.OTHER, "其它": AffiliationKind.OTHER,
+}
+
+
+def parse_affiliation_kind(value: object) -> AffiliationKind | None:
+    """兼职 (a part-time post), 原工作单位 (a former employer) or 其他."""
+    if is_blank(value):
+        return None
+    text = _compact(value)
+    if text in _AFFILIATION_WORDS:
+        return _AFFILIATION_WORDS[text]
+    raise ValueError(f"关系类型“{clean_text(value)}”无法识别，应为兼职、原工作单位或其他")
+
+
+def parse_expert_id(value: object) -> str | None:
+    """An expert's number as text; a number cell (1001) is read as its digits, which keeps it the same expert."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("专家编号不能填是/否")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"专家编号“{clean_text(value)}”不是编号")
+        value = int(value)
+    return compact_code(str(value))
+
+
 # --- pydantic errors in words --------------------------------------------------------------
 
 
@@ -402,6 +443,10 @@ def explain_validation_error(error: dict) -> str:
         return f"至少需要 {context.get('min_length')} 个字符" if context.get("min_length", 1) > 1 else "必须填写"
     if kind == "string_too_long":
         return f"最多 {context.get('max_length')} 个字符"
+    if kind == "too_long":
+        return f"最多填写 {context.get('max_length')} 项"
+    if kind == "too_short":
+        return f"至少填写 {context.get('min_length')} 项"
     if kind in ("greater_than_equal", "greater_than"):
         return f"不能小于 {context.get('ge', context.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from scoring.access import Principal
+from scoring.applications import visible_applications
 from scoring.eligibility import window_figures
 from scoring.models import CHECK_TITLES, AmountBasis, Application, Batch, City, Outcome
 from scoring.storage import Storage
@@ -28,11 +30,13 @@ def application_row(app: Application, batch: Batch) -> dict:
     return dict(zip(BASE_COLUMNS, values))
 
 
-def application_table(storage: Storage, batch: Batch) -> pd.DataFrame:
-    """Every application of the batch with figures, each check's outcome (overrides applied) and the overall."""
+def application_table(storage: Storage, principal: Principal, batch: Batch) -> pd.DataFrame:
+    """Every application of the batch this person may see, with figures, each check's outcome (overrides
+    applied) and the overall."""
+    applications = visible_applications(storage, principal, batch.batch_id)
     reports = storage.check_reports(batch.batch_id)
     rows = []
-    for app in storage.list_applications(batch.batch_id):
+    for app in applications:
         row = application_row(app, batch)
         report = reports.get(app.credit_code)
         for check_id, title in CHECK_TITLES.items():

@@ -17,8 +17,11 @@ from typing import TypeVar
 
 from stdnum.cn import uscc
 
+from scoring.disciplines import Discipline
 from scoring.models import (
     STANDARD_TITLES,
+    Affiliation,
+    AffiliationKind,
     AmountBasis,
     Application,
     Attachment,
@@ -29,7 +32,9 @@ from scoring.models import (
     BudgetRow,
     CheckId,
     City,
+    ConflictDeclaration,
     CreditCommitment,
+    Expert,
     Funding,
     IpManagement,
     ManagementStandard,
@@ -51,6 +56,7 @@ SAMPLE_SIZE = 48
 SAMPLE_SEED = 2023
 SAMPLE_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "sample"
 SAMPLE_JSON = "applications.json"
+EXPERTS_JSON = "experts.json"
 PLAN_SUFFIX = "_三年建设方案.txt"
 LETTER_SUFFIX = "_推荐函.txt"
 PLAN_SECTIONS = ("一、基本情况", "二、建设思路和目标", "三、建设举措", "四、保障措施", "五、进度安排")
@@ -151,6 +157,45 @@ DISCIPLINES: dict[str, tuple[str, str, str]] = {
     "临床医学": ("微创手术器械", "康复辅具", "医学影像辅助诊断"),
     "交通运输工程": ("港口装卸自动化", "重载铁路轨道监测", "智能网联汽车测试"),
 }
+
+
+# The field of the controlled list each academic discipline above stands for. Chemical engineering
+# depends on the unit: petrochemicals where its name says 石油 or 石化, fine chemicals otherwise.
+FIELD_OF_DISCIPLINE: dict[str, Discipline] = {
+    "机械工程": Discipline.HIGH_END_EQUIPMENT,
+    "材料科学与工程": Discipline.NEW_MATERIALS,
+    "化学工程与技术": Discipline.FINE_CHEMICALS,
+    "控制科学与工程": Discipline.ROBOTICS,
+    "船舶与海洋工程": Discipline.MARINE_AND_SHIPS,
+    "冶金工程": Discipline.METALLURGY,
+    "药学": Discipline.BIOPHARMA,
+    "中药学": Discipline.CHINESE_MEDICINE,
+    "作物学": Discipline.MODERN_AGRICULTURE,
+    "电气工程": Discipline.ELECTRICAL,
+    "计算机科学与技术": Discipline.AI_AND_SOFTWARE,
+    "仪器科学与技术": Discipline.INSTRUMENTS,
+    "土木工程": Discipline.CIVIL_ENGINEERING,
+    "矿业工程": Discipline.MINING,
+    "航空宇航科学与技术": Discipline.AEROSPACE,
+    "生态学": Discipline.ENVIRONMENT,
+    "食品科学与工程": Discipline.FOOD,
+    "纺织科学与工程": Discipline.LIGHT_INDUSTRY,
+    "动力工程及工程热物理": Discipline.NEW_ENERGY,
+    "临床医学": Discipline.MEDICAL_DEVICES,
+    "交通运输工程": Discipline.TRANSPORT,
+}
+
+
+def unit_fields(name: str, disciplines: tuple[str, ...]) -> list[Discipline]:
+    """A unit's leading fields (优势学科/产业领域) from its academic disciplines, each once."""
+    fields: list[Discipline] = []
+    for discipline in disciplines:
+        field_ = FIELD_OF_DISCIPLINE[discipline]
+        if field_ is Discipline.FINE_CHEMICALS and ("石油" in name or "石化" in name):
+            field_ = Discipline.PETROCHEMICALS
+        if field_ not in fields:
+            fields.append(field_)
+    return fields
 
 
 # --- what a unit is --------------------------------------------------------------------------
@@ -867,6 +912,7 @@ def application_for(spec: UnitSpec, code: str, batch: Batch, rng: FastRandom) ->
         budget=budget_for(spec, [batch.year + i for i in range(3)], rng),
         priority_claims=priority_claims(spec, rng),
         recommendation=recommendation(spec, submitted, signed, batch.deadline, rng),
+        disciplines=unit_fields(spec.name, spec.disciplines),
     )
 
 
@@ -1181,6 +1227,197 @@ def synthetic_applications(batch: Batch, count: int, seed: int = SAMPLE_SEED) ->
     return applications
 
 
+# --- the sample expert pool ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A tie of one sample expert to an applicant of the sample: a post held there, or (kind None) a declared pair."""
+
+    applicant: str  # the applicant's key in SAMPLE_UNITS
+    kind: AffiliationKind | None = None
+    start: date | None = None
+    end: date | None = None
+    by_code: bool = True  # whether the post names the applicant's credit code, or only its name
+    reason: str = ""
+    expert: int = 0  # which of the unit's experts (0 = the first)
+
+
+@dataclass(frozen=True)
+class PoolUnit:
+    """A unit that did not apply, with the fields its experts know and how many of them are in the pool."""
+
+    name: str
+    city: City
+    head: str  # 12 a public institution, 91 a company, 31 a law firm
+    slug: str
+    fields: tuple[Discipline, ...]
+    experts: int = 1
+    links: tuple[Link, ...] = ()
+    unavailable: tuple[int, ...] = ()  # which of the unit's experts cannot take part this season
+
+
+@dataclass(frozen=True)
+class InsideUnit:
+    """An applicant some of whose own staff sit in the pool: the own-unit rule must keep them off it."""
+
+    applicant: str
+    experts: int = 1
+    written_as: str = ""  # the unit as the experts wrote it, when not exactly the applicant's name
+    by_code: bool = True
+
+
+D = Discipline
+PART_TIME, FORMER, OTHER_TIE = AffiliationKind.PART_TIME, AffiliationKind.FORMER_EMPLOYER, AffiliationKind.OTHER
+
+POOL_UNITS: tuple[PoolUnit, ...] = (
+    PoolUnit("沈阳科技大学", City.SHENYANG, "12", "sykjdx", (D.HIGH_END_EQUIPMENT, D.ROBOTICS, D.NEW_MATERIALS, D.AI_AND_SOFTWARE), 3,
+             (Link("grants_101", PART_TIME, date(2021, 9, 1)),)),
+    PoolUnit("东北新材料研究院", City.SHENYANG, "12", "dbxcl", (D.NEW_MATERIALS, D.METALLURGY), 2,
+             # Ended before any review of the sample's batch counts it: in the pool, never a conflict.
+             (Link("central_institute_shenyang", PART_TIME, date(2015, 3, 1), date(2019, 12, 31)),)),
+    PoolUnit("沈阳航空发动机研究所", City.SHENYANG, "12", "syhkfdj", (D.AEROSPACE, D.HIGH_END_EQUIPMENT), 2, unavailable=(1,)),
+    PoolUnit("辽宁中医药研究院", City.SHENYANG, "12", "lnzyy", (D.CHINESE_MEDICINE, D.BIOPHARMA), 2),
+    PoolUnit("辽宁知识产权运营服务有限公司", City.SHENYANG, "91", "lnipo", (D.IP_OPERATION, D.TECHNOLOGY_TRANSFER, D.TECH_FINANCE), 3,
+             (Link("clear_pass_shenfu_university", PART_TIME, date(2022, 1, 1), by_code=False),)),
+    PoolUnit("辽宁正信律师事务所", City.SHENYANG, "31", "zxlaw", (D.LAW, D.IP_OPERATION), 2,
+             (Link("conversions_30", reason="配偶在该单位任职"),)),
+    PoolUnit("沈阳中衡资产评估有限公司", City.SHENYANG, "91", "zhpg", (D.FINANCE_AND_VALUATION, D.TECH_FINANCE), 2,
+             (Link("clear_pass_shenyang_university", reason="近两年为该单位提供过专利价值评估服务"),)),
+    PoolUnit("沈阳汽车工程研究院", City.SHENYANG, "12", "syqc", (D.AUTOMOTIVE, D.ELECTRICAL), 2),
+    PoolUnit("辽宁省知识产权保护中心", City.SHENYANG, "12", "lnippc", (D.IP_OPERATION, D.LAW), 2),
+    PoolUnit("辽宁建筑科学研究院", City.SHENYANG, "12", "lnjky", (D.CIVIL_ENGINEERING, D.ENVIRONMENT), 2),
+    PoolUnit("辽宁交通科学研究院", City.SHENYANG, "12", "lnjtky", (D.TRANSPORT, D.CIVIL_ENGINEERING)),
+    PoolUnit("大连理工科技大学", City.DALIAN, "12", "dllgkj", (D.FINE_CHEMICALS, D.MARINE_AND_SHIPS, D.NEW_ENERGY, D.ELECTRONICS), 3,
+             (Link("clear_pass_dalian_institute", FORMER, date(2005, 7, 1), date(2024, 12, 31), expert=1),)),
+    PoolUnit("大连海洋装备研究院", City.DALIAN, "12", "dlhyzb", (D.MARINE_AND_SHIPS, D.HIGH_END_EQUIPMENT), 2,
+             (Link("requested_100_00", OTHER_TIE, date(2023, 3, 1)),)),
+    PoolUnit("大连生物技术研究所", City.DALIAN, "12", "dlswjs", (D.BIOPHARMA, D.MEDICAL_DEVICES, D.FOOD), 2,
+             (Link("valid_200", reason="近两年与该单位有合作研发项目", expert=1),)),
+    PoolUnit("大连汇智专利代理事务所有限公司", City.DALIAN, "91", "hzpatent", (D.IP_OPERATION, D.LAW), 2),
+    PoolUnit("大连技术转移中心", City.DALIAN, "12", "dlttc", (D.TECHNOLOGY_TRANSFER, D.IP_OPERATION), 2),
+    PoolUnit("大连集成电路设计研究院", City.DALIAN, "12", "dlicd", (D.INTEGRATED_CIRCUITS, D.ELECTRONICS, D.OPTOELECTRONICS), 2),
+    PoolUnit("大连轻纺研究所", City.DALIAN, "12", "dlqf", (D.LIGHT_INDUSTRY, D.FOOD)),
+    PoolUnit("鞍山钢铁技术研究院有限公司", City.ANSHAN, "91", "asgtjs", (D.METALLURGY, D.NEW_MATERIALS, D.MINING), 2),
+    PoolUnit("抚顺石化技术研究院", City.FUSHUN, "12", "fsshjs", (D.PETROCHEMICALS, D.FINE_CHEMICALS, D.ENVIRONMENT), 2,
+             (Link("amount_100_00", FORMER, date(2001, 9, 1), date(2023, 8, 31)),)),
+    PoolUnit("锦州光电技术研究所", City.JINZHOU, "12", "jzgd", (D.OPTOELECTRONICS, D.NEW_ENERGY, D.ELECTRONICS), 2),
+    PoolUnit("营口镁质材料检测中心", City.YINGKOU, "12", "ykmzjc", (D.NEW_MATERIALS, D.INSTRUMENTS)),
+    PoolUnit("丹东检测仪器研究院", City.DANDONG, "12", "ddjcyq", (D.INSTRUMENTS, D.ROBOTICS)),
+    PoolUnit("阜新矿业技术研究院", City.FUXIN, "12", "fxky", (D.MINING, D.ENVIRONMENT)),
+    PoolUnit("盘锦油气工程技术研究院", City.PANJIN, "12", "pjyq", (D.PETROCHEMICALS, D.ENVIRONMENT)),
+    PoolUnit("铁岭农业科学研究所", City.TIELING, "12", "tlnk", (D.MODERN_AGRICULTURE, D.FOOD)),
+    PoolUnit("朝阳新能源电器研究所", City.CHAOYANG, "12", "cyxny", (D.NEW_ENERGY, D.ELECTRICAL)),
+    PoolUnit("葫芦岛有色金属研究院", City.HULUDAO, "12", "hldys", (D.METALLURGY, D.NEW_MATERIALS)),
+    PoolUnit("本溪中药产业研究院", City.BENXI, "12", "bxzycy", (D.CHINESE_MEDICINE, D.MODERN_AGRICULTURE)),
+    PoolUnit("辽阳芳烃化工研究院", City.LIAOYANG, "12", "lyft", (D.FINE_CHEMICALS, D.PETROCHEMICALS)),
+    PoolUnit("沈抚科技金融服务中心", City.SHENFU, "12", "sfkjjr", (D.TECH_FINANCE, D.TECHNOLOGY_TRANSFER)),
+)
+
+INSIDE_UNITS: tuple[InsideUnit, ...] = (
+    InsideUnit("grants_100"),  # 沈阳理工学院: the same credit code
+    InsideUnit("clear_pass_dalian_university", 2),
+    InsideUnit("central_university", written_as="东北工业技术大学（浑南校区）", by_code=False),  # a campus of the applicant
+    InsideUnit("clear_pass_shenyang_institute", by_code=False),  # the same name, no code
+    InsideUnit("clear_pass_dalian_institute"),
+    InsideUnit("central_institute_dalian"),
+    InsideUnit("company_institute", written_as="辽宁北方机械研究院有限责任公司", by_code=False),
+)
+
+EXPERT_PREFIX = "ZJ-"
+TECHNICAL_TITLES = {"大学": ("教授", "教授", "副教授"), "研究": ("研究员", "正高级工程师", "副研究员", "高级工程师")}
+FIELD_TITLES = {D.LAW: ("律师", "一级律师"), D.FINANCE_AND_VALUATION: ("注册资产评估师", "高级会计师"),
+                D.TECH_FINANCE: ("高级经济师",), D.IP_OPERATION: ("专利代理师", "高级经济师", "研究员"),
+                D.TECHNOLOGY_TRANSFER: ("高级技术经纪人", "研究员")}
+
+
+def pool_unit_code(unit: PoolUnit) -> str:
+    return credit_code(unit.head, CITIES[unit.city].districts[0][0], organisation_body_for(unit.name))
+
+
+def expert_title(unit_name: str, fields: list[Discipline], rng: FastRandom) -> str:
+    if fields[0] in FIELD_TITLES:
+        return rng.pick(FIELD_TITLES[fields[0]])
+    return rng.pick(TECHNICAL_TITLES["大学" if "大学" in unit_name or "学院" in unit_name else "研究"])
+
+
+def expert_fields(fields: Sequence[Discipline], rng: FastRandom) -> list[Discipline]:
+    """One to three of the unit's fields; technical experts now and then also know IP operation."""
+    chosen = rng.several(list(fields), rng.draw(1, min(3, len(fields))))
+    if len(chosen) < 3 and D.IP_OPERATION not in chosen and rng.random() < 0.2:
+        chosen.append(D.IP_OPERATION)
+    return chosen
+
+
+def mail_domain(unit_name: str, slug: str) -> str:
+    if "公司" in unit_name or "事务所" in unit_name:
+        return f"{slug}.com.cn"
+    if "大学" in unit_name or "学院" in unit_name:
+        return f"{slug}.edu.cn"
+    return f"{slug}.org.cn" if unit_name.endswith("中心") else f"{slug}.ac.cn"
+
+
+def distinct_name(rng: FastRandom, taken: set[str]) -> str:
+    """A person's name not yet in the pool: two experts of one name would only confuse the sample's reader."""
+    while (name := person_name(rng)) in taken:
+        pass
+    taken.add(name)
+    return name
+
+
+def pool_expert(number: int, unit_name: str, unit_code: str, city: City, slug: str, fields: Sequence[Discipline],
+                rng: FastRandom, taken: set[str]) -> Expert:
+    chosen = expert_fields(fields, rng)
+    return Expert(expert_id=f"{EXPERT_PREFIX}{number:04d}", name=distinct_name(rng, taken), unit=unit_name,
+                  unit_credit_code=unit_code, title=expert_title(unit_name, chosen, rng), disciplines=chosen, city=city,
+                  phone=mobile(rng), email=f"zj{number:04d}@{mail_domain(unit_name, slug)}")
+
+
+def affiliation_at(link: Link, applicants: dict[str, tuple[UnitSpec, str]]) -> Affiliation:
+    spec, code = applicants[link.applicant]
+    return Affiliation(unit_name=spec.name, credit_code=code if link.by_code else "", kind=link.kind,
+                       start=link.start, end=link.end)
+
+
+def sample_experts(seed: int = SAMPLE_SEED) -> list[Expert]:
+    """The sample pool (about sixty experts from Liaoning's cities): some at the very units that applied,
+    some with a post at an applicant, one unavailable; `sample_declarations` adds the declared pairs."""
+    rng = FastRandom(f"{seed}/experts")
+    applicants = {spec.key: (spec, roster_code(spec)) for spec in SAMPLE_UNITS}
+    experts: list[Expert] = []
+    taken: set[str] = set()
+    for unit in POOL_UNITS:
+        first = len(experts)
+        for _ in range(unit.experts):
+            experts.append(pool_expert(len(experts) + 1, unit.name, pool_unit_code(unit), unit.city, unit.slug,
+                                       unit.fields, rng, taken))
+        for link in unit.links:
+            if link.kind is not None:
+                experts[first + link.expert].affiliations.append(affiliation_at(link, applicants))
+        for ordinal in unit.unavailable:
+            experts[first + ordinal].available = False
+            experts[first + ordinal].note = "本年度下半年出国访学，暂不参加评审"
+    for inside in INSIDE_UNITS:
+        spec, code = applicants[inside.applicant]
+        for _ in range(inside.experts):
+            experts.append(pool_expert(len(experts) + 1, inside.written_as or spec.name, code if inside.by_code else "",
+                                       spec.city, spec.slug, unit_fields(spec.name, spec.disciplines), rng, taken))
+    return experts
+
+
+def sample_declarations() -> list[ConflictDeclaration]:
+    """The pairs declared for the sample pool (e.g. a spouse working at an applicant)."""
+    applicants = {spec.key: roster_code(spec) for spec in SAMPLE_UNITS}
+    first_of: dict[str, int] = {}
+    number = 0
+    for unit in POOL_UNITS:
+        first_of[unit.name] = number + 1
+        number += unit.experts
+    return [ConflictDeclaration(expert_id=f"{EXPERT_PREFIX}{first_of[unit.name] + link.expert:04d}",
+                                credit_code=applicants[link.applicant], reason=link.reason)
+            for unit in POOL_UNITS for link in unit.links if link.kind is None]
+
+
 @contextmanager
 def garbage_collection_paused() -> Iterator[None]:
     """Tens of thousands of new objects, none of them garbage, make the collector rescan the growing heap
@@ -1195,7 +1432,8 @@ def garbage_collection_paused() -> Iterator[None]:
 
 
 def write_sample_files(directory: Path) -> list[Path]:
-    """Write the sample batch as one JSON import file plus its attachment files into `directory` (data/sample/)."""
+    """Write the sample batch as one JSON import file plus its attachment files, and the sample expert pool as
+    experts.json, into `directory` (data/sample/)."""
     directory.mkdir(parents=True, exist_ok=True)
     pairs = sample_applications(sample_batch())
     files = {name: data for _, attached in pairs for name, data in attached.items()}
@@ -1203,7 +1441,11 @@ def write_sample_files(directory: Path) -> list[Path]:
     payload = {"applications": [app.model_dump(mode="json") for app, _ in pairs]}
     json_path = directory / SAMPLE_JSON
     json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    written = [json_path]
+    pool = {"experts": [e.model_dump(mode="json") for e in sample_experts()],
+            "declarations": [d.model_dump(mode="json") for d in sample_declarations()]}
+    experts_path = directory / EXPERTS_JSON
+    experts_path.write_text(json.dumps(pool, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    written = [json_path, experts_path]
     for name, data in sorted(files.items()):
         path = directory / name
         path.write_bytes(data)
@@ -1220,7 +1462,8 @@ def remove_stale_attachments(directory: Path, keep: set[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scoring.sample", description="重新生成示例批次的导入文件（JSON及附件）。")
+    parser = argparse.ArgumentParser(prog="python -m scoring.sample",
+                                     description="重新生成示例批次的导入文件（JSON及附件）与示例专家库（experts.json）。")
     parser.add_argument("directory", nargs="?", type=Path, default=SAMPLE_DIRECTORY, help=f"输出目录（默认 {SAMPLE_DIRECTORY}）")
     args = parser.parse_args(argv)
     written = write_sample_files(args.directory)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from stdnum.cn import uscc
 
-from scoring.models import Application, Batch
+from scoring.models import Application, Batch, Expert
 
 
 def make_credit_code(serial: int = 1, prefix: str = "12210200") -> str:
@@ -95,3 +95,11 @@ def _merged(base: dict, overrides: dict) -> dict:
         else:
             merged[key] = value
     return merged
+
+
+def make_expert(expert_id: str = "ZJ-0001", **overrides) -> Expert:
+    """An available expert in 沈阳市 at a unit that applies for nothing; `overrides` replace fields."""
+    data = {"expert_id": expert_id, "name": "张三", "unit": "沈阳测试研究院",
+            "unit_credit_code": make_credit_code(900, "12210102"), "title": "研究员", "disciplines": ["新材料"],
+            "city": "沈阳市", "phone": "13900000000", "email": "zhangsan@test.ac.cn"}
+    return Expert.model_validate({**data, **overrides})

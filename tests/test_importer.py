@@ -15,6 +15,7 @@ import python_calamine
 import xlsxwriter
 
 from scoring import importer
+from scoring.access import AccessDenied, Grant, Principal, Role
 from scoring.documents.workbook import write_workbook
 from scoring.importer import import_files
 from scoring.models import ActionKind, Application, AttachmentKind, Severity
@@ -22,6 +23,7 @@ from scoring.storage import Storage
 from tests.factories import make_application, make_batch, make_credit_code
 
 ROOT = Path(__file__).resolve().parent.parent
+STAFF = Principal(login="staff", display_name="工作人员", grants=(Grant(role=Role.STAFF),))
 PLAN_TEXT = "一、基本情况\n二、建设思路和目标"
 
 
@@ -97,7 +99,7 @@ def test_workbook_with_its_attachments_imports_every_application_with_checks(sto
     files = [("申报.xlsx", write_workbook(applications)), ("plan1.txt", PLAN_TEXT.encode()),
              ("plan2.txt", b"plan two"), ("letter.pdf", b"%PDF-1.4 letter")]
 
-    report = import_files(storage, batch, files, "staff")
+    report = import_files(storage, batch, files, STAFF)
 
     assert report.imported and report.errors == [] and report.warnings == []
     assert report.created == [a.credit_code for a in applications]
@@ -114,7 +116,7 @@ def test_the_checks_are_run_for_every_imported_application_against_the_batch(sto
     monkeypatch.setattr(importer, "run_checks", lambda app, b: seen.append((app.credit_code, b.batch_id)) or [])
     applications = [make_application(serial=n) for n in (1, 2, 3)]
 
-    import_files(storage, batch, [("申报.xlsx", write_workbook(applications))], "staff")
+    import_files(storage, batch, [("申报.xlsx", write_workbook(applications))], STAFF)
 
     assert seen == [(a.credit_code, "2023") for a in applications]
 
@@ -124,7 +126,7 @@ def test_text_attachment_in_gb18030_is_decoded(storage, batch):
     files = [("申报.xlsx", write_workbook([application])), ("方案.md", PLAN_TEXT.encode("gb18030")),
              ("letter.pdf", b"%PDF")]
 
-    import_files(storage, batch, files, "staff")
+    import_files(storage, batch, files, STAFF)
 
     assert storage.get_application("2023", application.credit_code).attachment(AttachmentKind.PLAN).text == PLAN_TEXT
 
@@ -133,7 +135,7 @@ def test_attachment_named_with_different_case_or_width_is_still_matched(storage,
     application = with_files(make_application(), "Plan.TXT", "推荐函.pdf")
     files = [("申报.xlsx", write_workbook([application])), ("plan.txt", b"x"), ("推荐函.pdf", b"%PDF")]
 
-    report = import_files(storage, batch, files, "staff")
+    report = import_files(storage, batch, files, STAFF)
 
     assert report.warnings == []
     assert storage.get_application("2023", application.credit_code).attachment(AttachmentKind.PLAN).filename == "plan.txt"
@@ -143,7 +145,7 @@ def test_json_file_imports_like_a_workbook(storage, batch):
     application = make_application()
     content = json.dumps([json.loads(application.model_dump_json())], ensure_ascii=False).encode()
 
-    report = import_files(storage, batch, [("申报.json", content)], "staff")
+    report = import_files(storage, batch, [("申报.json", content)], STAFF)
 
     assert report.imported and report.created == [application.credit_code]
     assert storage.get_application("2023", application.credit_code) == application
@@ -153,7 +155,7 @@ def test_audit_entry_names_the_files_their_hashes_and_the_counts(storage, batch)
     content = write_workbook([with_files(make_application(), "plan.txt", "letter.pdf")])
     files = [("申报.xlsx", content), ("plan.txt", b"plan"), ("letter.pdf", b"%PDF")]
 
-    import_files(storage, batch, files, "staff", reason="第一次导入")
+    import_files(storage, batch, files, STAFF, reason="第一次导入")
 
     entry = next(e for e in storage.audit_log() if e.action == ActionKind.IMPORT)
     assert (entry.actor, entry.entity, entry.reason) == ("staff", "batch/2023", "第一次导入")
@@ -171,10 +173,10 @@ def test_audit_entry_names_the_files_their_hashes_and_the_counts(storage, batch)
 
 def test_reimport_creates_new_updates_changed_and_leaves_identical_ones(storage, batch):
     first, second, third = (make_application(serial=n) for n in (1, 2, 3))
-    import_files(storage, batch, [("一.xlsx", write_workbook([first, second]))], "staff")
+    import_files(storage, batch, [("一.xlsx", write_workbook([first, second]))], STAFF)
     changed = make_application(serial=1, enterprises_connected=40)
 
-    report = import_files(storage, batch, [("二.xlsx", write_workbook([changed, second, third]))], "staff")
+    report = import_files(storage, batch, [("二.xlsx", write_workbook([changed, second, third]))], STAFF)
 
     assert (report.created, report.updated, report.unchanged) == ([third.credit_code], [first.credit_code],
                                                                   [second.credit_code])
@@ -186,10 +188,10 @@ def test_reimport_creates_new_updates_changed_and_leaves_identical_ones(storage,
 def test_reimport_without_uploading_the_attachments_again_keeps_the_stored_ones(storage, batch):
     application = with_files(make_application(), "plan.txt", "letter.pdf")
     import_files(storage, batch, [("申报.xlsx", write_workbook([application])), ("plan.txt", b"plan"),
-                                  ("letter.pdf", b"%PDF")], "staff")
+                                  ("letter.pdf", b"%PDF")], STAFF)
     corrected = with_files(make_application(enterprises_connected=30), "plan.txt", "letter.pdf")
 
-    report = import_files(storage, batch, [("申报.xlsx", write_workbook([corrected]))], "staff")
+    report = import_files(storage, batch, [("申报.xlsx", write_workbook([corrected]))], STAFF)
 
     assert report.imported and report.warnings == [] and report.updated == [application.credit_code]
     stored = storage.get_application("2023", application.credit_code)
@@ -199,12 +201,12 @@ def test_reimport_without_uploading_the_attachments_again_keeps_the_stored_ones(
 def test_json_attachment_already_stored_is_kept_without_uploading_it_again(storage, batch):
     application = with_files(make_application(), "plan.txt", "letter.pdf")
     import_files(storage, batch, [("申报.xlsx", write_workbook([application])), ("plan.txt", b"plan"),
-                                  ("letter.pdf", b"%PDF")], "staff")
+                                  ("letter.pdf", b"%PDF")], STAFF)
     exported = storage.get_application("2023", application.credit_code)
     moved = json.loads(exported.model_dump_json())
     moved["basic"]["credit_code"] = make_credit_code(9)
 
-    report = import_files(storage, batch, [("移动.json", json.dumps([moved]).encode())], "staff")
+    report = import_files(storage, batch, [("移动.json", json.dumps([moved]).encode())], STAFF)
 
     assert report.imported and report.warnings == []
     assert storage.get_application("2023", make_credit_code(9)).attachments == exported.attachments
@@ -216,7 +218,7 @@ def test_json_attachment_already_stored_is_kept_without_uploading_it_again(stora
 def test_attachment_named_but_not_uploaded_is_a_warning_at_its_cell(storage, batch):
     application = with_files(make_application(), "plan.txt", "letter.pdf")
 
-    report = import_files(storage, batch, [("申报.xlsx", write_workbook([application])), ("plan.txt", b"x")], "staff")
+    report = import_files(storage, batch, [("申报.xlsx", write_workbook([application])), ("plan.txt", b"x")], STAFF)
 
     assert report.imported
     assert issues_at(report, Severity.WARNING) == {("申报.xlsx", "基本信息", 3, "市局推荐函文件名")}
@@ -225,7 +227,7 @@ def test_attachment_named_but_not_uploaded_is_a_warning_at_its_cell(storage, bat
 
 def test_uploaded_attachment_that_no_application_names_is_a_warning(storage, batch):
     report = import_files(storage, batch, [("申报.xlsx", write_workbook([make_application()])),
-                                           ("多余.docx", b"PK\x03\x04")], "staff")
+                                           ("多余.docx", b"PK\x03\x04")], STAFF)
 
     assert report.imported
     assert issues_at(report, Severity.WARNING) == {("多余.docx", "", None, "")}
@@ -234,7 +236,7 @@ def test_uploaded_attachment_that_no_application_names_is_a_warning(storage, bat
 def test_same_file_uploaded_twice_is_read_once_with_a_warning(storage, batch):
     content = write_workbook([make_application()])
 
-    report = import_files(storage, batch, [("申报.xlsx", content), ("申报.xlsx", content)], "staff")
+    report = import_files(storage, batch, [("申报.xlsx", content), ("申报.xlsx", content)], STAFF)
 
     assert report.imported and report.created == [make_credit_code(1)]
     assert issues_at(report, Severity.WARNING) == {("申报.xlsx", "", None, "")}
@@ -244,12 +246,12 @@ def test_same_file_uploaded_twice_is_read_once_with_a_warning(storage, batch):
 
 
 def test_one_bad_row_imports_nothing_and_leaves_the_database_unchanged(storage, batch):
-    import_files(storage, batch, [("旧.xlsx", write_workbook([make_application(serial=1)]))], "staff")
+    import_files(storage, batch, [("旧.xlsx", write_workbook([make_application(serial=1)]))], STAFF)
     before = snapshot(storage)
     good = [make_application(serial=n, enterprises_connected=50) for n in (1, 2, 3, 4)]
     content = altered(write_workbook(good), {("年度数据", 12, "发明专利授权量"): "十二件"})
 
-    report = import_files(storage, batch, [("新.xlsx", content)], "staff")
+    report = import_files(storage, batch, [("新.xlsx", content)], STAFF)
 
     assert not report.imported and (report.created, report.updated) == ([], [])
     assert issues_at(report, Severity.ERROR) == {("新.xlsx", "年度数据", 12, "发明专利授权量")}
@@ -260,7 +262,7 @@ def test_a_bad_file_among_good_ones_imports_nothing(storage, batch):
     before = snapshot(storage)
     files = [("好.xlsx", write_workbook([make_application(serial=1)])), ("旧格式.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100)]
 
-    report = import_files(storage, batch, files, "staff")
+    report = import_files(storage, batch, files, STAFF)
 
     assert not report.imported
     assert issues_at(report, Severity.ERROR) == {("旧格式.xls", "", None, "")}
@@ -271,7 +273,7 @@ def test_same_credit_code_in_two_files_of_one_import_is_an_error(storage, batch)
     application = make_application()
     content = json.dumps([json.loads(application.model_dump_json())]).encode()
 
-    report = import_files(storage, batch, [("甲.xlsx", write_workbook([application])), ("乙.json", content)], "staff")
+    report = import_files(storage, batch, [("甲.xlsx", write_workbook([application])), ("乙.json", content)], STAFF)
 
     assert not report.imported
     assert issues_at(report, Severity.ERROR) == {("乙.json", "", 1, "统一社会信用代码")}
@@ -281,13 +283,13 @@ def test_same_credit_code_in_two_files_of_one_import_is_an_error(storage, batch)
 
 def test_two_different_files_with_one_name_is_an_error(storage, batch):
     report = import_files(storage, batch, [("申报.xlsx", write_workbook([make_application(serial=1)])),
-                                           ("申报.xlsx", write_workbook([make_application(serial=2)]))], "staff")
+                                           ("申报.xlsx", write_workbook([make_application(serial=2)]))], STAFF)
 
     assert not report.imported and issues_at(report, Severity.ERROR) == {("申报.xlsx", "", None, "")}
 
 
 def test_attachments_without_any_data_file_is_an_error(storage, batch):
-    report = import_files(storage, batch, [("plan.pdf", b"%PDF")], "staff")
+    report = import_files(storage, batch, [("plan.pdf", b"%PDF")], STAFF)
 
     assert not report.imported and "没有上传申报数据文件" in report.errors[0].message
 
@@ -295,13 +297,13 @@ def test_attachments_without_any_data_file_is_an_error(storage, batch):
 def test_workbook_with_only_example_rows_is_an_error(storage, batch):
     from scoring.documents.workbook import template_bytes
 
-    report = import_files(storage, batch, [("模板.xlsx", template_bytes())], "staff")
+    report = import_files(storage, batch, [("模板.xlsx", template_bytes())], STAFF)
 
     assert not report.imported and "没有任何申报书" in report.errors[0].message
 
 
 def test_import_into_a_batch_that_does_not_exist_is_an_error(storage):
-    report = import_files(storage, make_batch(2030), [("申报.xlsx", write_workbook([make_application()]))], "staff")
+    report = import_files(storage, make_batch(2030), [("申报.xlsx", write_workbook([make_application()]))], STAFF)
 
     assert not report.imported and "2030" in report.errors[0].message
 
@@ -315,7 +317,7 @@ def test_failure_while_saving_rolls_everything_back(storage, batch, monkeypatch)
     monkeypatch.setattr(importer, "run_checks", broken_checks)
 
     with pytest.raises(RuntimeError):
-        import_files(storage, batch, [("申报.xlsx", write_workbook([make_application()]))], "staff")
+        import_files(storage, batch, [("申报.xlsx", write_workbook([make_application()]))], STAFF)
 
     assert snapshot(storage) == before
 
@@ -324,18 +326,19 @@ KILLED_IMPORT = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
+from scoring.access import Principal
 from scoring.importer import import_files
 from scoring.storage import Storage
 storage = Storage({db!r})
 batch = storage.get_batch("2023")
-import_files(storage, batch, [("申报.xlsx", Path({workbook!r}).read_bytes())], "staff")
+import_files(storage, batch, [("申报.xlsx", Path({workbook!r}).read_bytes())], Principal.command_line("staff"))
 print("committed")
 """
 
 
 def test_process_killed_in_the_middle_of_an_import_leaves_the_database_unchanged(db_path, tmp_path):
     with Storage(db_path) as storage:
-        import_files(storage, make_batch(), [("旧.xlsx", write_workbook([make_application(serial=1)]))], "staff")
+        import_files(storage, make_batch(), [("旧.xlsx", write_workbook([make_application(serial=1)]))], STAFF)
         before = snapshot(storage)
     workbook_path = tmp_path / "申报.xlsx"
     workbook_path.write_bytes(write_workbook([make_application(serial=n, enterprises_connected=60) for n in (1, 2, 3)]))
@@ -354,3 +357,13 @@ def test_process_killed_in_the_middle_of_an_import_leaves_the_database_unchanged
     assert paused, process.stderr.read().decode()
     with Storage(db_path) as storage:
         assert snapshot(storage) == before
+
+
+def test_import_by_someone_without_the_import_role_is_refused_and_changes_nothing(storage, batch):
+    observer = Principal(login="observer", display_name="观察员甲", grants=(Grant(role=Role.OBSERVER),))
+    before = snapshot(storage)
+
+    with pytest.raises(AccessDenied, match="导入申报书"):
+        import_files(storage, batch, [("申报.xlsx", write_workbook([make_application()]))], observer)
+
+    assert snapshot(storage) == before

@@ -8,6 +8,7 @@ import python_calamine
 import pytest
 import xlsxwriter
 
+from scoring.disciplines import Discipline
 from scoring.documents import workbook
 from scoring.documents.workbook import read_workbook, template_bytes, write_workbook
 from scoring.models import AttachmentKind, Funding, ManagementStandard, PriorityKind, Severity, UnitType
@@ -550,3 +551,39 @@ def test_workbook_with_too_many_data_rows_is_refused_before_reading_them(monkeyp
 
     assert len(parsed.issues) == 1 and "上限" in parsed.issues[0].message
     assert parsed.applications == []
+
+
+# --- leading disciplines -------------------------------------------------------------------
+
+
+def test_round_trip_keeps_the_leading_disciplines_and_an_empty_list():
+    applications = [make_application(serial=1, disciplines=["海洋工程与船舶", "新材料"]), make_application(serial=2)]
+
+    parsed = read(write_workbook(applications))
+
+    assert errors(parsed) == []
+    assert [a.disciplines for a in parsed.applications] == [[Discipline.MARINE_AND_SHIPS, Discipline.NEW_MATERIALS], []]
+
+
+def test_discipline_variants_are_read_in_the_order_written():
+    parsed = read(xlsx({"基本信息": table(basic(**{"优势学科/产业领域": "材料科学与工程、船舶"}))}))
+
+    assert parsed.applications[0].disciplines == [Discipline.NEW_MATERIALS, Discipline.MARINE_AND_SHIPS]
+
+
+@pytest.mark.parametrize("written, phrase", [
+    ("量子计算", "不在专业领域目录中"),
+    ("新材料；冶金；食品", "最多填写 2 项"),
+])
+def test_a_bad_discipline_is_an_error_at_its_cell(written, phrase):
+    parsed = read(xlsx({"基本信息": table(basic(), basic(code=OTHER_CODE, **{"优势学科/产业领域": written}))}))
+
+    assert located(parsed) == {("基本信息", 3, "优势学科/产业领域")}
+    assert phrase in errors(parsed)[0].message
+
+
+def test_template_lists_the_disciplines_in_its_instructions():
+    guide = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(template_bytes())).get_sheet_by_name("填表说明")
+
+    text = " ".join(str(c) for row in guide.to_python() for c in row)
+    assert "专业领域目录" in text and all(d.value in text for d in Discipline)

@@ -8,23 +8,39 @@ skipped when reading.
 """
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from functools import cached_property
 
-import python_calamine
-import xlsxwriter
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from stdnum.cn import uscc
 
 from scoring import clock
+from scoring.disciplines import Discipline
 from scoring.documents import AttachmentReference, IssueLog, ParsedFile
+from scoring.documents.sheets import MAX_FILE_BYTES  # noqa: F401  (the limit callers and tests read here)
+from scoring.documents.sheets import (
+    EXAMPLE_MARK,
+    Column,
+    Kind,
+    ParsedRow,
+    SheetLayout,
+    Styles,
+    column_of,
+    discipline_table,
+    dotted,
+    grouped,
+    load_grids,
+    new_workbook,
+    read_rows,
+    require,
+    set_path,
+    unreadable_reason,
+    validated,
+    write_data_sheet,
+    write_guide,
+)
 from scoring.models import (
     Application,
     Attachment,
@@ -49,123 +65,16 @@ from scoring.models import (
     YearConversion,
     YearPatents,
 )
-from scoring.normalize import (
-    clean_long_text,
-    clean_text,
-    explain_validation_error,
-    fold_width,
-    is_blank,
-    parse_bool,
-    parse_city,
-    parse_count,
-    parse_credit_code,
-    parse_date,
-    parse_email,
-    parse_file_names,
-    parse_funding,
-    parse_phone,
-    parse_standards,
-    parse_unit_type,
-    parse_wan,
-    parse_year,
-)
+from scoring.normalize import clean_text, is_blank, parse_count
 
-EXAMPLE_MARK = "示例"
 TOTAL_MARK = "合计"
-MAX_FILE_BYTES = 30 * 1024 * 1024
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb is refused before calamine inflates it
 MAX_DATA_ROWS = 50_000
-HEADER_SEARCH_ROWS = 30
-STRING_TOO_LONG = -2  # what XlsxWriter's write_string returns when it had to truncate
-GROUP_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2  # 0-based, as XlsxWriter counts
-VALIDATED_SPARE_ROWS = 1000
 LINK = "credit_code"
 NAME_REFERENCE = "unit_name"
+MISSING_PART = "各单位的该部分数据视为未填写"
 
 
 # --- layout --------------------------------------------------------------------------------
-
-
-class Kind(StrEnum):
-    """How a column's cells are read, written and validated."""
-
-    TEXT = "text"
-    LONG_TEXT = "long_text"
-    CODE = "code"
-    PHONE = "phone"
-    EMAIL = "email"
-    COUNT = "count"
-    WAN = "wan"
-    YEAR = "year"
-    DATE = "date"
-    BOOL = "bool"
-    UNIT_TYPE = "unit_type"
-    CITY = "city"
-    FUNDING = "funding"
-    STANDARDS = "standards"
-    FILES = "files"
-    SEQ = "seq"
-
-
-KIND_RULES = {
-    Kind.CODE: "18位数字或大写字母，请按文本填写（勿存成数字）。",
-    Kind.PHONE: "按文本填写，保留开头的0。",
-    Kind.COUNT: "整数，不小于0；可写“120件”。",
-    Kind.WAN: "单位：万元，最多两位小数；填“元”为单位（如 355000元）时系统换算为万元并提示。",
-    Kind.YEAR: "四位年份，如 2022。",
-    Kind.DATE: "日期，如 2023-05-20。",
-    Kind.BOOL: "填“是”或“否”（也可填 √ / ×）。",
-    Kind.UNIT_TYPE: "高等学校 / 科研院所（申报书中的“科研机构”）/ 其他。",
-    Kind.CITY: "辽宁省14个市或沈抚示范区，如“大连市”。",
-    Kind.FUNDING: "拟定申请（申请省级启动资金）或拟定配套（单位配套经费）。",
-    Kind.STANDARDS: "GB/T 33251-2016《高等学校知识产权管理规范》、GB/T 33250-2016《科研组织知识产权管理规范》，多项用“；”分隔。",
-    Kind.FILES: "与上传的附件文件名完全一致（含扩展名），多个文件用“；”分隔。",
-    Kind.SEQ: "1、2、3……；填“合计”的行记为申报书中的合计金额。",
-}
-KIND_WIDTHS = {Kind.LONG_TEXT: 40, Kind.CODE: 22, Kind.FILES: 30, Kind.STANDARDS: 26, Kind.EMAIL: 22,
-               Kind.TEXT: 16, Kind.DATE: 12, Kind.BOOL: 10, Kind.COUNT: 11, Kind.WAN: 12, Kind.YEAR: 8}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # where the value goes: a dotted path into the application, or a key read specially
-    header: str
-    kind: Kind = Kind.TEXT
-    group: str = ""
-    required: bool = False
-    note: str = ""
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def width(self) -> float:
-        return max(KIND_WIDTHS.get(self.kind, 14), min(len(self.header) * 2 + 2, 24))
-
-    @property
-    def comment(self) -> str:
-        parts = ["必填。" if self.required else "", self.note, KIND_RULES.get(self.kind, "")]
-        return "".join(p for p in parts if p)
-
-
-@dataclass(frozen=True)
-class SheetLayout:
-    name: str
-    purpose: str
-    columns: tuple[Column, ...]
-
-    @cached_property
-    def _by_key(self) -> dict[str, Column]:
-        return {c.key: c for c in self.columns}
-
-    def column(self, key: str) -> Column | None:
-        return self._by_key.get(key)
-
-    def header_for(self, key: str) -> str:
-        column = self.column(key)
-        return column.header if column else ""
-
-
-def _grouped(group: str, *columns: Column) -> tuple[Column, ...]:
-    return tuple(replace(c, group=group) for c in columns)
 
 
 def _link_columns(name_note: str) -> tuple[Column, ...]:
@@ -181,15 +90,16 @@ def _priority_columns() -> tuple[Column, ...]:
         columns.append(Column(f"priority:{kind.name}", kind.value, Kind.BOOL, note="是否以此作为优先申报条件。"))
         columns.append(Column(f"evidence:{kind.name}", f"{kind.value}证明材料",
                               note="证明材料名称或说明（如认定文件名称、文号）；省局工作人员核实后计入加分。"))
-    return _grouped("优先申报情况", *columns)
+    return grouped("优先申报情况", *columns)
 
 
 BASIC = SheetLayout(
+    key=LINK,
     name="基本信息",
     purpose="每个申报单位一行：单位信息、试点负责人和联系人、推荐市局、信用承诺、知识产权管理情况、"
             "优先申报情况、情况说明、推荐意见和附件文件名。",
     columns=(
-        *_grouped(
+        *grouped(
             "申报单位",
             Column(LINK, "统一社会信用代码", Kind.CODE, required=True, note="各工作表通过此列关联；同一工作簿中不得重复。"),
             Column("basic.unit_name", "单位名称", required=True),
@@ -200,14 +110,14 @@ BASIC = SheetLayout(
             Column("basic.phone", "联系电话", Kind.PHONE),
             Column("basic.fax", "传真号码", Kind.PHONE),
         ),
-        *_grouped(
+        *grouped(
             "试点负责人",
             Column("basic.lead.name", "负责人姓名"),
             Column("basic.lead.title", "负责人职务"),
             Column("basic.lead.landline", "负责人固定电话", Kind.PHONE),
             Column("basic.lead.mobile", "负责人手机", Kind.PHONE),
         ),
-        *_grouped(
+        *grouped(
             "试点联系人",
             Column("basic.contact.name", "联系人姓名"),
             Column("basic.contact.mobile", "联系人手机", Kind.PHONE),
@@ -217,14 +127,19 @@ BASIC = SheetLayout(
             Column("basic.contact.postcode", "联系人邮编", Kind.PHONE),
             Column("basic.contact.email", "联系人E-mail", Kind.EMAIL, aliases=("联系人邮箱", "联系人电子邮箱")),
         ),
-        *_grouped(
+        *grouped(
             "申报与信用承诺",
             Column("recommendation.city", "推荐市局", Kind.CITY, required=True, note="推荐本单位的市知识产权局。"),
             Column("submitted_on", "提交日期", Kind.DATE, required=True, note="在线提交申报材料的日期；系统据此核对申报时限。"),
             Column("commitment.signed", "信用承诺书已签署", Kind.BOOL, note="承诺书须签名并加盖公章。"),
             Column("commitment.signed_on", "承诺书签署日期", Kind.DATE),
         ),
-        *_grouped(
+        *grouped(
+            "学科与产业领域",
+            Column("disciplines", "优势学科/产业领域", Kind.DISCIPLINES, aliases=("优势学科", "产业领域", "学科领域"),
+                   note="单位的1—2个优势学科或产业领域，用于匹配评审专家。"),
+        ),
+        *grouped(
             "知识产权管理情况",
             Column("standards", "贯彻实施的管理规范", Kind.STANDARDS),
             Column("ip_management.standard_other", "其他管理规范"),
@@ -236,13 +151,13 @@ BASIC = SheetLayout(
                    note="从事专利转化工作的专职人员数。"),
             Column("ip_management.patent_attorneys", "专利代理师资格人数", Kind.COUNT),
         ),
-        *_grouped(
+        *grouped(
             "专利转化基础",
             Column("enterprises_connected", "近三年累计对接企业数", Kind.COUNT,
                    note="申报书未设此项，请另行填写。申报条件（三）要求超过10家（不含10家），由系统核对。"),
         ),
         *_priority_columns(),
-        *_grouped(
+        *grouped(
             "情况说明",
             Column("basic.overall_situation", "单位总体情况", Kind.LONG_TEXT,
                    note="对照《指引》试点任务，简要介绍单位基本情况及近三年知识产权工作整体情况。"),
@@ -250,7 +165,7 @@ BASIC = SheetLayout(
             Column("conversion_staff_situation", "从事专利转化专职人员情况", Kind.LONG_TEXT,
                    note="人员总数、学历及职称、获得奖励及荣誉称号等。"),
         ),
-        *_grouped(
+        *grouped(
             "推荐意见",
             Column("recommendation.unit_confirmation_signed", "申报单位意见已签署", Kind.BOOL,
                    note="法定代表人签字并加盖公章。"),
@@ -259,7 +174,7 @@ BASIC = SheetLayout(
                    note="市知识产权局另附推荐函，加盖公章后单独上传。"),
             Column("recommendation.city_recommendation_date", "推荐函日期", Kind.DATE),
         ),
-        *_grouped(
+        *grouped(
             "附件文件名",
             Column(f"files:{AttachmentKind.PLAN.name}", "三年建设方案文件名", Kind.FILES,
                    note="三年建设方案（2023-2025）文件，专家评审时阅读。"),
@@ -270,47 +185,50 @@ BASIC = SheetLayout(
 )
 
 YEARS = SheetLayout(
+    key=LINK,
+    reference_only=(LINK, NAME_REFERENCE),
+    when_missing=MISSING_PART,
     name="年度数据",
     purpose="每个单位每个年度一行（近三年各一行）：专利授权量、有效专利拥有量、知识产权管理经费投入、"
             "专利转让、许可（含开放许可）和作价入股情况。某一部分整段空白表示该年度未填写此部分。",
     columns=(
         *_link_columns("仅供核对，以“基本信息”表为准。"),
         Column("year", "年度", Kind.YEAR, required=True, note="同一单位每个年度只能有一行。"),
-        *_grouped(
+        *grouped(
             "专利授权量（件）",
             Column("patents.invention", "发明专利授权量", Kind.COUNT),
             Column("patents.utility_model", "实用新型授权量", Kind.COUNT),
             Column("patents.design", "外观设计授权量", Kind.COUNT),
         ),
-        *_grouped(
+        *grouped(
             "有效专利",
             Column("patents.valid_held", "累计有效专利拥有量", Kind.COUNT,
                    note="该年末的有效专利数。申报条件（二）：近三年授权量超过100件（不含100件），"
                         "或发明专利授权量超过50件，或有效专利拥有量200件以上（含200件），由系统核对。"),
         ),
-        *_grouped(
+        *grouped(
             "管理经费",
             Column("spending.amount", "知识产权管理经费投入（万元）", Kind.WAN),
         ),
-        *_grouped(
+        *grouped(
             "专利转让",
             Column("conversions.transfer_count", "转让件数", Kind.COUNT),
             Column("conversions.transfer_contract", "转让合同额（万元）", Kind.WAN),
             Column("conversions.transfer_received", "转让实际到账额（万元）", Kind.WAN),
         ),
-        *_grouped(
+        *grouped(
             "专利许可",
             Column("conversions.licence_count", "许可件数", Kind.COUNT),
             Column("conversions.licence_contract", "许可合同额（万元）", Kind.WAN),
             Column("conversions.licence_received", "许可实际到账额（万元）", Kind.WAN),
         ),
-        *_grouped(
+        *grouped(
             "专利开放许可",
             Column("conversions.open_licence_published", "开放许可发布数", Kind.COUNT),
             Column("conversions.open_licence_implemented", "开放许可实施数", Kind.COUNT),
             Column("conversions.open_licence_amount", "开放许可金额（万元）", Kind.WAN),
         ),
-        *_grouped(
+        *grouped(
             "专利作价入股",
             Column("conversions.equity_count", "作价入股件数", Kind.COUNT,
                    note="申报条件（三）：近三年转让、许可、作价入股累计超过30件、金额超过100万元，由系统核对。"),
@@ -320,6 +238,9 @@ YEARS = SheetLayout(
 )
 
 BUDGET = SheetLayout(
+    key=LINK,
+    reference_only=(LINK, NAME_REFERENCE),
+    when_missing=MISSING_PART,
     name="经费预算",
     purpose="每个预算事项一行；“序号”填“合计”的一行记为申报书中填写的合计金额（可不填，系统另行计算）。",
     columns=(
@@ -335,6 +256,9 @@ BUDGET = SheetLayout(
 )
 
 RULES = SheetLayout(
+    key=LINK,
+    reference_only=(LINK, NAME_REFERENCE),
+    when_missing=MISSING_PART,
     name="管理制度",
     purpose="知识产权管理制度建设情况，每个制度文件一行。",
     columns=(
@@ -359,185 +283,10 @@ APPLICATION_PATH_TO_KEY = {
 }
 
 
-# --- reading: file checks ------------------------------------------------------------------
-
-
-def _unreadable_reason(content: bytes, filename: str) -> str | None:
-    """Why a file cannot be an .xlsx workbook worth parsing, or None if it may be one."""
-    size_mb = len(content) / 1024 / 1024
-    if not content:
-        return "文件是空的"
-    if len(content) > MAX_FILE_BYTES:
-        return f"文件大小 {size_mb:.1f} MB，超过 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限，请拆分成多个工作簿后上传"
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        if suffix == "xls":
-            return "这是旧版 Excel 97-2003 工作簿（.xls），请在 Excel 中“另存为” .xlsx 格式后重新上传"
-        return "文件是旧版 .xls 格式或设置了打开密码，请取消密码并另存为 .xlsx 格式后重新上传"
-    if not content.startswith(b"PK\x03\x04"):
-        if suffix == "csv":
-            return "CSV 文件无法容纳多个工作表，请使用导入模板（.xlsx）填写后上传"
-        return "文件不是 Excel 工作簿（.xlsx），无法读取；请使用导入模板填写"
-    return _zip_problem(content)
-
-
-def _zip_problem(content: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return "文件已损坏，无法作为 .xlsx 工作簿读取"
-    if "xl/workbook.xml" not in names:
-        if "word/document.xml" in names:
-            return "这是 Word 文档，不是 Excel 工作簿（.xlsx）；附件请与工作簿一起上传，不要改扩展名"
-        return "文件不是 Excel 工作簿（.xlsx），无法读取；请使用导入模板填写"
-    if unpacked > MAX_UNPACKED_BYTES:
-        return "文件解压后过大，超出上限，请拆分成多个工作簿后上传"
-    return None
-
-
-# --- reading: grids and headers ------------------------------------------------------------
-
-
-@dataclass
-class ParsedRow:
-    number: int  # Excel's row number, as the user sees it
-    values: dict[str, object]  # column key → clean value; None when the cell is blank
-    unreadable: set[str] = field(default_factory=set)  # keys of cells that could not be read (logged)
-    incomplete: bool = False  # a required cell is blank (logged)
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.unreadable) or self.incomplete
-
-
-def _grid(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
-    """The sheet's cells from A1, with every merged range filled from its top-left cell."""
-    grid = sheet.to_python(skip_empty_area=False)
-    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
-        if top >= len(grid) or left >= len(grid[top]):
-            continue
-        value = grid[top][left]
-        for r in range(top, min(bottom, len(grid) - 1) + 1):
-            for c in range(left, min(right, len(grid[r]) - 1) + 1):
-                grid[r][c] = value
-    return grid
-
-
-def _header_key(text: object) -> str:
-    """A header as compared: half width, no spaces, no “*”, no bracketed unit such as （万元）."""
-    folded = fold_width(clean_text(text))
-    folded = re.sub(r"\([^)]*\)", "", folded)
-    return "".join(folded.split()).strip("*").casefold()
-
-
-def _header_index(layout: SheetLayout) -> dict[str, Column]:
-    index = {}
-    for column in layout.columns:
-        for name in (column.header, *column.aliases):
-            index[_header_key(name)] = column
-    return index
-
-
-def _locate_header(grid: list[list[object]], layout: SheetLayout, log: IssueLog) -> tuple[int, dict[str, int]] | None:
-    """The header row (0-based) and where each known column is; problems are logged.
-
-    A column whose header cell is blank takes the nearest known header above it: a header cell
-    merged down over the group-header row keeps its text only in the upper row once unmerged.
-    The header row is the first naming most columns that way, or the last of the rows right below it
-    that name as many (a header merged down over two rows); a header repeated further down is not it.
-    """
-    index = _header_index(layout)
-    scores = [_header_score(grid, r, index) for r in range(min(HEADER_SEARCH_ROWS, len(grid)))]
-    if not scores or max(scores) == 0:
-        log.error(f"找不到表头行：前{HEADER_SEARCH_ROWS}行中没有本表的列名（如“统一社会信用代码”）", layout.name)
-        return None
-    header_row = scores.index(max(scores))
-    while header_row + 1 < len(scores) and scores[header_row + 1] == scores[header_row]:
-        header_row += 1
-    return header_row, _column_positions(grid, header_row, layout, index, log)
-
-
-def _header_score(grid: list[list[object]], r: int, index: dict[str, Column]) -> int:
-    """How many known columns row `r` names, itself or (for its blank cells) by the header above;
-    a row that names none itself scores 0, so blank and data rows never win."""
-    direct = sum(1 for cell in grid[r] if not is_blank(cell) and _header_key(cell) in index)
-    if direct == 0:
-        return 0
-    inherited = sum(1 for c, cell in enumerate(grid[r]) if is_blank(cell) and _header_above(grid, r, c, index))
-    return direct + inherited
-
-
-def _column_positions(grid: list[list[object]], header_row: int, layout: SheetLayout,
-                      index: dict[str, Column], log: IssueLog) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for c, cell in enumerate(grid[header_row]):
-        column = index.get(_header_key(cell)) if not is_blank(cell) else _header_above(grid, header_row, c, index)
-        if column is None:
-            if not is_blank(cell):
-                log.warning("未识别的列，已忽略", layout.name, header_row + 1, clean_text(cell))
-        elif column.key in positions:
-            log.error(f"该列出现了两次（另见第{positions[column.key] + 1}列），请删除多余的一列",
-                      layout.name, header_row + 1, column.header)
-        else:
-            positions[column.key] = c
-    for column in layout.columns:
-        if column.required and column.key not in positions:
-            log.error("缺少必需的列", layout.name, header_row + 1, column.header)
-    return positions
-
-
-def _header_above(grid: list[list[object]], header_row: int, c: int, index: dict[str, Column]) -> Column | None:
-    for r in range(header_row - 1, -1, -1):
-        cell = grid[r][c] if c < len(grid[r]) else None
-        if not is_blank(cell):
-            return index.get(_header_key(cell))
-    return None
-
-
 # --- reading: cells and rows ---------------------------------------------------------------
 
 
-def _parse_cell(kind: Kind, value: object, notes: list[str], today: date) -> object:
-    """One cell's clean value (None when blank); raises ValueError with the reason in Chinese."""
-    match kind:
-        case Kind.TEXT:
-            return clean_text(value) or None
-        case Kind.LONG_TEXT:
-            return clean_long_text(value) or None
-        case Kind.CODE:
-            return parse_credit_code(value)
-        case Kind.PHONE:
-            return parse_phone(value, notes) or None
-        case Kind.EMAIL:
-            return parse_email(value, notes) or None
-        case Kind.COUNT:
-            return parse_count(value)
-        case Kind.WAN:
-            return parse_wan(value, notes)
-        case Kind.YEAR:
-            return parse_year(value)
-        case Kind.DATE:
-            return parse_date(value, notes, today)
-        case Kind.BOOL:
-            return parse_bool(value)
-        case Kind.UNIT_TYPE:
-            return parse_unit_type(value)
-        case Kind.CITY:
-            return parse_city(value)
-        case Kind.FUNDING:
-            return parse_funding(value)
-        case Kind.STANDARDS:
-            return parse_standards(value)
-        case Kind.FILES:
-            return parse_file_names(value) or None
-        case Kind.SEQ:
-            return _parse_seq(value)
-    raise AssertionError(kind)
-
-
-def _parse_seq(value: object) -> int | str | None:
+def _parse_seq(value: object, notes: list[str], today: date) -> int | str | None:
     if not is_blank(value) and "".join(clean_text(value).split()) in (TOTAL_MARK, "总计"):
         return TOTAL_MARK
     seq = parse_count(value)
@@ -546,91 +295,11 @@ def _parse_seq(value: object) -> int | str | None:
     return seq
 
 
-def _is_example(raw: dict[str, object]) -> bool:
-    code = raw.get(LINK)
-    return isinstance(code, str) and "".join(code.split()).startswith(EXAMPLE_MARK)
-
-
-def _is_blank_row(raw: dict[str, object], link_only_counts: bool) -> bool:
-    """A row without data; in a child sheet a row holding only the code and name (e.g. from a merged
-    code cell running past the last year) has no data either."""
-    ignored = (LINK, NAME_REFERENCE) if link_only_counts else ()
-    return all(is_blank(v) for k, v in raw.items() if k not in ignored)
-
-
-def _read_rows(grid: list[list[object]], layout: SheetLayout, log: IssueLog, today: date) -> list[ParsedRow]:
-    located = _locate_header(grid, layout, log)
-    if located is None:
-        return []
-    header_row, positions = located
-    rows = []
-    for r in range(header_row + 1, len(grid)):
-        cells = grid[r]
-        raw = {key: cells[c] if c < len(cells) else None for key, c in positions.items()}
-        if _is_blank_row(raw, link_only_counts=layout is not BASIC) or _is_example(raw):
-            continue
-        if _header_key(raw.get(LINK)) == _header_key(layout.header_for(LINK)):
-            log.warning("重复的表头行，已跳过", layout.name, r + 1)
-            continue
-        rows.append(_parse_row(raw, r + 1, layout, log, today))
-    return rows
-
-
-def _parse_row(raw: dict[str, object], number: int, layout: SheetLayout, log: IssueLog, today: date) -> ParsedRow:
-    row = ParsedRow(number=number, values={})
-    for key, value in raw.items():
-        if is_blank(value):
-            row.values[key] = None
-            continue
-        column = layout.column(key)
-        notes: list[str] = []
-        try:
-            row.values[key] = _parse_cell(column.kind, value, notes, today)
-        except ValueError as exc:
-            log.error(str(exc), layout.name, number, column.header)
-            row.values[key] = None
-            row.unreadable.add(key)
-        for note in notes:
-            log.warning(note, layout.name, number, column.header)
-    return row
-
-
-def _require(row: ParsedRow, layout: SheetLayout, log: IssueLog, keys: tuple[str, ...] | None = None) -> bool:
-    """Log every required cell left blank; True when none is."""
-    complete = True
-    for column in layout.columns:
-        wanted = column.required if keys is None else column.key in keys
-        if wanted and column.key not in row.unreadable and row.values.get(column.key, "absent") is None:
-            log.error("必须填写", layout.name, row.number, column.header)
-            complete = False
-    row.incomplete = row.incomplete or not complete
-    return complete
-
-
-def _validated(model: type[BaseModel], data: dict, row: ParsedRow, layout: SheetLayout, log: IssueLog,
-               key_of: Callable[[tuple], str]) -> BaseModel | None:
-    """The model, or None with every pydantic error logged in Chinese at its cell."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            log.error(explain_validation_error(error), layout.name, row.number, layout.header_for(key_of(error["loc"])))
-        return None
-
-
-def _dotted(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc)
+SPECIAL_PARSERS = {Kind.SEQ: _parse_seq}
 
 
 def _is_model_path(key: str) -> bool:
     return key not in SPECIAL_KEYS and ":" not in key
-
-
-def _set_path(data: dict, dotted: str, value: object) -> None:
-    *parents, last = dotted.split(".")
-    for part in parents:
-        data = data.setdefault(part, {})
-    data[last] = value
 
 
 # --- reading: the four sheets --------------------------------------------------------------
@@ -647,7 +316,7 @@ def _basic_records(rows: list[ParsedRow], batch_id: str, log: IssueLog) -> dict[
     """One record per credit code of 基本信息; a repeated code is an error at the later row."""
     records: dict[str, BasicRecord] = {}
     for row in rows:
-        _require(row, BASIC, log)
+        require(row, BASIC, log)
         code = row.values.get(LINK)
         if code in records:
             log.error(f"统一社会信用代码与第{records[code].row.number}行重复，同一单位只能有一行", BASIC.name, row.number,
@@ -665,16 +334,16 @@ def _application_data(row: ParsedRow, batch_id: str, log: IssueLog) -> dict:
     values = row.values
     for key, value in values.items():
         if value is not None and _is_model_path(key):
-            _set_path(data, key, value)
-    _set_path(data, "basic.credit_code", values.get(LINK))
+            set_path(data, key, value)
+    set_path(data, "basic.credit_code", values.get(LINK))
     if values.get("unit_type"):
         unit_type, other = values["unit_type"]
-        _set_path(data, "basic.unit_type", unit_type)
+        set_path(data, "basic.unit_type", unit_type)
         if other and not values.get("basic.unit_type_other"):
-            _set_path(data, "basic.unit_type_other", other)
+            set_path(data, "basic.unit_type_other", other)
     if values.get("standards"):
         standards, other = values["standards"]
-        _set_path(data, "ip_management.standards", standards)
+        set_path(data, "ip_management.standards", standards)
         if other:
             _merge_other_standard(data, other, row, log)
     data["priority_claims"] = _priority_claims(values)
@@ -684,7 +353,7 @@ def _application_data(row: ParsedRow, batch_id: str, log: IssueLog) -> dict:
 def _merge_other_standard(data: dict, other: str, row: ParsedRow, log: IssueLog) -> None:
     current = data.get("ip_management", {}).get("standard_other", "")
     if other not in current:
-        _set_path(data, "ip_management.standard_other", "；".join(p for p in (current, other) if p))
+        set_path(data, "ip_management.standard_other", "；".join(p for p in (current, other) if p))
         log.warning(f"“{other}”不是两项国家标准之一，已记入“其他管理规范”", BASIC.name, row.number,
                     BASIC.header_for("standards"))
 
@@ -760,7 +429,7 @@ def _read_years(rows: list[ParsedRow], records: dict[str, BasicRecord], children
                 log: IssueLog) -> None:
     seen: dict[tuple[str, int], int] = {}
     for code, row in _child_rows_by_code(rows, YEARS, records, log):
-        if not _require(row, YEARS, log) or row.failed:
+        if not require(row, YEARS, log) or row.failed:
             continue
         year = row.values["year"]
         if (code, year) in seen:
@@ -779,7 +448,7 @@ def _add_year_row(row: ParsedRow, child: ChildData, log: IssueLog) -> None:
         section = _section(row.values, prefix)
         if section is None:
             continue
-        parsed = _validated(model, {"year": year, **section}, row, YEARS, log, lambda loc, p=prefix: p + _dotted(loc))
+        parsed = validated(model, {"year": year, **section}, row, YEARS, log, lambda loc, p=prefix: p + dotted(loc))
         if parsed is not None:
             target.append(parsed)
             _warn_odd_year_values(parsed, row, log)
@@ -814,18 +483,18 @@ def _read_budget(rows: list[ParsedRow], records: dict[str, BasicRecord], childre
             if code in total_rows:
                 log.error(f"合计行在第{total_rows[code]}行已填写，每个单位只能有一个合计行", BUDGET.name, row.number,
                           BUDGET.header_for("seq"))
-            elif _require(row, BUDGET, log, keys=("amount",)) and not row.failed:
+            elif require(row, BUDGET, log, keys=("amount",)) and not row.failed:
                 total_rows[code] = row.number
                 child.declared_total = row.values["amount"]
             continue
-        if not _require(row, BUDGET, log) or row.failed:
+        if not require(row, BUDGET, log) or row.failed:
             continue
         seq = row.values.get("seq") or len(child.budget_rows) + 1
         if (code, seq) in seqs:
             log.warning(f"序号{seq}与第{seqs[(code, seq)]}行重复", BUDGET.name, row.number, BUDGET.header_for("seq"))
         seqs[(code, seq)] = row.number
         data = {k: v for k, v in row.values.items() if v is not None and k not in (LINK, NAME_REFERENCE)}
-        parsed = _validated(BudgetRow, {**data, "seq": seq}, row, BUDGET, log, _dotted)
+        parsed = validated(BudgetRow, {**data, "seq": seq}, row, BUDGET, log, dotted)
         if parsed is not None:
             child.budget_rows.append(parsed)
 
@@ -837,10 +506,10 @@ def _is_total_row(row: ParsedRow) -> bool:
 def _read_rules(rows: list[ParsedRow], records: dict[str, BasicRecord], children: dict[str, ChildData],
                 log: IssueLog) -> None:
     for code, row in _child_rows_by_code(rows, RULES, records, log):
-        if not _require(row, RULES, log) or row.failed:
+        if not require(row, RULES, log) or row.failed:
             continue
         data = {k: v for k, v in row.values.items() if v is not None and k not in (LINK, NAME_REFERENCE)}
-        parsed = _validated(RuleDocument, data, row, RULES, log, _dotted)
+        parsed = validated(RuleDocument, data, row, RULES, log, dotted)
         if parsed is not None:
             children[code].rules.append(parsed)
 
@@ -848,15 +517,15 @@ def _read_rules(rows: list[ParsedRow], records: dict[str, BasicRecord], children
 def _assemble(record: BasicRecord, child: ChildData, log: IssueLog) -> Application | None:
     data = record.data
     data["patents"], data["conversions"] = child.patents, child.conversions
-    _set_path(data, "ip_management.spending", child.spending)
-    _set_path(data, "ip_management.rule_documents", child.rules)
+    set_path(data, "ip_management.spending", child.spending)
+    set_path(data, "ip_management.rule_documents", child.rules)
     data["budget"] = {"rows": child.budget_rows, "declared_total": child.declared_total}
-    return _validated(Application, data, record.row, BASIC, log, _application_key)
+    return validated(Application, data, record.row, BASIC, log, _application_key)
 
 
 def _application_key(loc: tuple) -> str:
-    path = _dotted(loc)
-    return APPLICATION_PATH_TO_KEY.get(path, path)
+    path = dotted(loc)
+    return APPLICATION_PATH_TO_KEY.get(path) or column_of(BASIC, loc)
 
 
 # --- reading: the whole workbook -----------------------------------------------------------
@@ -865,7 +534,7 @@ def _application_key(loc: tuple) -> str:
 def read_workbook(content: bytes, filename: str, batch_id: str) -> ParsedFile:
     """Every application of an import workbook, the attachments they name, and every problem found."""
     log = IssueLog(filename)
-    problem = _unreadable_reason(content, filename)
+    problem = unreadable_reason(content, filename)
     if problem:
         log.error(problem)
         return ParsedFile(filename=filename, issues=log.issues)
@@ -873,8 +542,8 @@ def read_workbook(content: bytes, filename: str, batch_id: str) -> ParsedFile:
     if grids is None:
         return ParsedFile(filename=filename, issues=log.issues)
     today = clock.today()
-    rows = {layout.name: _read_rows(grids[layout.name], layout, log, today) if layout.name in grids else []
-            for layout in DATA_SHEETS}
+    rows = {layout.name: read_rows(grids[layout.name], layout, log, today, SPECIAL_PARSERS) if layout.name in grids
+            else [] for layout in DATA_SHEETS}
     records = _basic_records(rows[BASIC.name], batch_id, log)
     children = {code: ChildData([], [], [], [], None, []) for code in records}
     _read_years(rows[YEARS.name], records, children, log)
@@ -898,29 +567,7 @@ def read_workbook(content: bytes, filename: str, batch_id: str) -> ParsedFile:
 
 def _load_grids(content: bytes, log: IssueLog) -> dict[str, list[list[object]]] | None:
     """The known data sheets' cells; None (with the error logged) when the file cannot be used."""
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception:  # calamine raises several unrelated types for a damaged file
-        log.error("文件已损坏或不是有效的 .xlsx 工作簿，无法读取")
-        return None
-    with book:
-        present = {name.strip(): name for name in book.sheet_names}
-        for name in present:
-            if name not in {s.name for s in DATA_SHEETS} | {GUIDE_SHEET}:
-                log.warning("未识别的工作表，已忽略", name)
-        if BASIC.name not in present:
-            log.error(f"缺少工作表“{BASIC.name}”，请使用导入模板填写")
-            return None
-        sheets = {layout.name: book.get_sheet_by_name(present[layout.name])
-                  for layout in DATA_SHEETS if layout.name in present}
-        for layout in DATA_SHEETS:
-            if layout.name not in sheets:
-                log.warning(f"缺少工作表“{layout.name}”，各单位的该部分数据视为未填写")
-        total_rows = sum(sheet.height for sheet in sheets.values())
-        if total_rows > MAX_DATA_ROWS:
-            log.error(f"工作簿共有 {total_rows} 行数据，超过 {MAX_DATA_ROWS} 行的上限，请拆分成多个工作簿后上传")
-            return None
-        return {name: _grid(sheet) for name, sheet in sheets.items()}
+    return load_grids(content, log, DATA_SHEETS, BASIC, (GUIDE_SHEET,), MAX_DATA_ROWS)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -945,139 +592,21 @@ def _default_window() -> list[int]:
 
 def _render(applications: list[Application], examples: list[Application], window: list[int] | None,
             batch: Batch | None) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"title": "高校院所知识产权运营中心建设试点申报数据导入表", "author": "辽宁省知识产权局"})
-    styles = _Styles(book)
-    _write_guide(book.add_worksheet(GUIDE_SHEET), styles, window, batch)
+    buffer, book = new_workbook("高校院所知识产权运营中心建设试点申报数据导入表")
+    styles = Styles(book)
+    title = f"{batch.title} — 申报数据导入表" if batch else "高校院所知识产权运营中心建设试点 — 申报数据导入表"
+    write_guide(book.add_worksheet(GUIDE_SHEET), styles, title, _guide_paragraphs(window), DATA_SHEETS,
+                [discipline_table()])
     for layout, rows_of in ((BASIC, _basic_cells), (YEARS, _year_cells), (BUDGET, _budget_cells), (RULES, _rule_cells)):
-        sheet = book.add_worksheet(layout.name)
-        _write_headers(sheet, layout, styles)
-        r = FIRST_DATA_ROW
+        rows = []
         for application, is_example in [(a, True) for a in examples] + [(a, False) for a in applications]:
             for cells in rows_of(application):
                 if is_example:
                     cells[LINK] = f"{EXAMPLE_MARK} {application.credit_code}"
-                _write_cells(sheet, r, layout, cells, styles, is_example)
-                r += 1
-        _add_validations(sheet, layout, max(r, FIRST_DATA_ROW) + VALIDATED_SPARE_ROWS)
+                rows.append((cells, is_example))
+        write_data_sheet(book, layout, rows, styles)
     book.close()
     return buffer.getvalue()
-
-
-class _Styles:
-    """The workbook's cell formats, created once."""
-
-    def __init__(self, book: xlsxwriter.Workbook):
-        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
-        head = {**base, "bold": True, "align": "center", "text_wrap": True, "border": 1}
-        self.group = book.add_format({**head, "bg_color": "#DDEBF7"})
-        self.header = book.add_format({**head, "bg_color": "#F2F2F2"})
-        self.required_header = book.add_format({**head, "bg_color": "#F2F2F2", "font_color": "#C00000"})
-        self.title = book.add_format({**base, "bold": True, "font_size": 14})
-        self.heading = book.add_format({**base, "bold": True, "font_size": 11})
-        self.paragraph = book.add_format({**base, "text_wrap": True, "valign": "top"})
-        self.table_head = book.add_format({**head, "bg_color": "#F2F2F2", "align": "left"})
-        self.table_cell = book.add_format({**base, "text_wrap": True, "border": 1, "valign": "top"})
-        data_by_kind = {Kind.WAN: {"num_format": "0.00"}, Kind.DATE: {"num_format": "yyyy-mm-dd", "align": "left"},
-                        Kind.LONG_TEXT: {"text_wrap": True, "valign": "top"}, Kind.CODE: {"num_format": "@"},
-                        Kind.PHONE: {"num_format": "@"}}
-        example = {"italic": True, "font_color": "#7F7F7F", "bg_color": "#FFF2CC"}
-        self.data = {kind: book.add_format({**base, **data_by_kind.get(kind, {})}) for kind in Kind}
-        self.example = {kind: book.add_format({**base, **data_by_kind.get(kind, {}), **example}) for kind in Kind}
-
-
-def _write_headers(sheet, layout: SheetLayout, styles: _Styles) -> None:
-    sheet.set_comments_author("辽宁省知识产权局")
-    for c, column in enumerate(layout.columns):
-        sheet.set_column(c, c, column.width, styles.data[column.kind])
-    for first, last, group in _group_spans(layout.columns):
-        if group:
-            if last > first:
-                sheet.merge_range(GROUP_ROW, first, GROUP_ROW, last, group, styles.group)
-            else:
-                sheet.write_string(GROUP_ROW, first, group, styles.group)
-    for c, column in enumerate(layout.columns):
-        style = styles.required_header if column.required else styles.header
-        if column.group:
-            sheet.write_string(HEADER_ROW, c, column.header, style)
-            sheet.write_comment(HEADER_ROW, c, column.comment, {"x_scale": 2.2, "y_scale": 1.6})
-        else:
-            sheet.merge_range(GROUP_ROW, c, HEADER_ROW, c, column.header, style)
-            sheet.write_comment(GROUP_ROW, c, column.comment, {"x_scale": 2.2, "y_scale": 1.6})
-    sheet.set_row(GROUP_ROW, 20)
-    sheet.set_row(HEADER_ROW, 42)
-    sheet.freeze_panes(FIRST_DATA_ROW, 2)
-
-
-def _group_spans(columns: tuple[Column, ...]) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-    for c, column in enumerate(columns):
-        if spans and spans[-1][2] == column.group and column.group:
-            spans[-1] = (spans[-1][0], c, column.group)
-        else:
-            spans.append((c, c, column.group))
-    return spans
-
-
-def _write_cells(sheet, r: int, layout: SheetLayout, cells: dict[str, object], styles: _Styles, example: bool) -> None:
-    for c, column in enumerate(layout.columns):
-        style = (styles.example if example else styles.data)[column.kind]
-        value = _cell_form(cells.get(column.key))
-        if value is None:
-            if example:
-                sheet.write_blank(r, c, None, style)
-        elif isinstance(value, datetime):
-            sheet.write_datetime(r, c, value, style)
-        elif isinstance(value, (int, float)):
-            sheet.write_number(r, c, value, style)
-        elif sheet.write_string(r, c, value, style) == STRING_TOO_LONG:
-            raise ValueError(f"“{layout.name}”表第{r + 1}行“{column.header}”的内容超过 Excel 单元格 32767 字的上限，"
-                             "无法写入工作簿")
-
-
-def _cell_form(value: object) -> object:
-    """A model value as the workbook shows it."""
-    if value is None or value == [] or value == "":
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return float(value)  # Excel stores numbers as doubles; 14 significant digits survive the trip
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    if isinstance(value, list):
-        return "；".join(str(v) for v in value)
-    if isinstance(value, StrEnum):
-        return value.value
-    return value
-
-
-def _add_validations(sheet, layout: SheetLayout, last_row: int) -> None:
-    for c, column in enumerate(layout.columns):
-        rule = _validation_rule(column)
-        if rule:
-            sheet.data_validation(FIRST_DATA_ROW, c, last_row, c, {
-                **rule, "error_type": "warning", "error_title": column.header,
-                "error_message": (column.comment or "请按填表说明填写")[:255],
-            })
-
-
-def _validation_rule(column: Column) -> dict | None:
-    lists = {Kind.BOOL: ["是", "否"], Kind.UNIT_TYPE: [u.value for u in UnitType],
-             Kind.CITY: [c.value for c in City], Kind.FUNDING: [f.value for f in Funding]}
-    if column.kind in lists:
-        return {"validate": "list", "source": lists[column.kind]}
-    if column.kind is Kind.COUNT:
-        return {"validate": "integer", "criteria": ">=", "value": 0}
-    if column.kind is Kind.WAN:
-        return {"validate": "decimal", "criteria": ">=", "value": 0}
-    if column.kind is Kind.YEAR:
-        return {"validate": "integer", "criteria": "between", "minimum": 1990, "maximum": 2100}
-    if column.kind is Kind.DATE:
-        return {"validate": "date", "criteria": "between", "minimum": date(1950, 1, 1), "maximum": date(2100, 12, 31)}
-    return None
 
 
 # --- writing: one application as rows ------------------------------------------------------
@@ -1099,8 +628,8 @@ def _basic_cells(application: Application) -> Iterator[dict[str, object]]:
     yield cells
 
 
-def _attribute_path(obj: object, dotted: str) -> object:
-    for part in dotted.split("."):
+def _attribute_path(obj: object, path: str) -> object:
+    for part in path.split("."):
         obj = getattr(obj, part)
     return obj
 
@@ -1136,32 +665,6 @@ def _rule_cells(application: Application) -> Iterator[dict[str, object]]:
 # --- writing: the instructions sheet and the example ---------------------------------------
 
 
-def _write_guide(sheet, styles: _Styles, window: list[int] | None, batch: Batch | None) -> None:
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 1, 28)
-    sheet.set_column(2, 2, 8)
-    sheet.set_column(3, 3, 90)
-    title = f"{batch.title} — 申报数据导入表" if batch else "高校院所知识产权运营中心建设试点 — 申报数据导入表"
-    sheet.merge_range(0, 0, 0, 3, title, styles.title)
-    r = 2
-    for text in _guide_paragraphs(window):
-        sheet.merge_range(r, 0, r, 3, text, styles.paragraph)
-        sheet.set_row(r, 16 * (1 + len(text) // 60))
-        r += 1
-    r += 1
-    sheet.merge_range(r, 0, r, 3, "各列说明", styles.heading)
-    r += 1
-    for c, head in enumerate(("工作表", "列名", "必填", "填写要求")):
-        sheet.write_string(r, c, head, styles.table_head)
-    for layout in DATA_SHEETS:
-        for column in layout.columns:
-            r += 1
-            rule = "".join(p for p in (column.note, KIND_RULES.get(column.kind, "")) if p)
-            for c, text in enumerate((layout.name, column.header, "是" if column.required else "", rule)):
-                sheet.write_string(r, c, text, styles.table_cell)
-    sheet.activate()
-
-
 def _guide_paragraphs(window: list[int] | None) -> list[str]:
     years = f"{window[0]}—{window[-1]}年" if window else "近三年"
     return [
@@ -1177,7 +680,8 @@ def _guide_paragraphs(window: list[int] | None) -> list[str]:
         f"五、第3行是示例（统一社会信用代码以“{EXAMPLE_MARK}”开头，浅黄色底），导入时自动跳过，可保留也可删除；"
         "请从示例下方开始填写，不要在示例行上直接修改。空行会被跳过。",
         f"六、金额单位均为万元，最多保留两位小数；件数、人数为整数。本批次考察期为{years}，"
-        "“年度数据”表中每个单位每年一行。日期写成 2023-05-20；“是/否”列填“是”或“否”。",
+        "“年度数据”表中每个单位每年一行。日期写成 2023-05-20；“是/否”列填“是”或“否”。"
+        "“优势学科/产业领域”填1—2项，从本页末尾的“专业领域目录”中选择（也可写目录所列的其他写法），用于匹配评审专家。",
         "七、附件：三年建设方案、市局推荐函等文件与本工作簿一起上传，并在“基本信息”表的“附件文件名”各列填写文件名"
         "（含扩展名，与上传的文件名完全一致，多个文件用“；”分隔），建议命名为“统一社会信用代码_三年建设方案.pdf”。"
         "纯文本（.txt、.md）附件的内容会被提取供专家阅读。",
@@ -1238,6 +742,7 @@ def _example_application(window: list[int]) -> Application:
         priority_claims=[PriorityClaim(kind=PriorityKind.STANDARD, evidence="贯标认证证书（编号示例）")],
         attachments=[Attachment(kind=kind, filename=f"{EXAMPLE_CODE}_{kind.value}.pdf", sha256="0" * 64, size=0)
                      for kind in (AttachmentKind.PLAN, AttachmentKind.RECOMMENDATION)],
+        disciplines=[Discipline.MARINE_AND_SHIPS, Discipline.NEW_MATERIALS],
         recommendation=Recommendation(city=City.DALIAN, unit_confirmation_signed=True,
                                       unit_confirmation_date=date(last + 1, 5, 15), city_recommended=True,
                                       city_recommendation_date=date(last + 1, 5, 25)),

@@ -1,4 +1,7 @@
 """The DuckDB schema as numbered migrations; the database records which ones it has applied."""
+from scoring.storage.schema_accounts import ACCOUNTS_SCHEMA
+from scoring.storage.schema_experts import EXPERTS_SCHEMA
+from scoring.storage.schema_rounds import ROUNDS_SCHEMA
 
 # Each entry brings the schema from version i to i + 1. Append, never edit a released one.
 # A feature with tables of its own keeps its statements in scoring/storage/schema_<feature>.py and
@@ -82,6 +85,9 @@ INITIAL_SCHEMA: list[str] = [
 
 MIGRATIONS: list[list[str]] = [
     INITIAL_SCHEMA,
+    ACCOUNTS_SCHEMA,
+    EXPERTS_SCHEMA,
+    ROUNDS_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -141,6 +141,17 @@ class Storage:
             finally:
                 cur.close()
 
+    @contextmanager
+    def bookkeeping(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write that records no decision of the office (a session's last-seen time on every request):
+        serialised with the audited writes but not audited, so the log and the caches keyed on it stay quiet."""
+        with self._write_lock:
+            cur = self.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
     # --- batches ---------------------------------------------------------------------------
 
     def create_batch(self, batch: Batch, actor: str, reason: str = "") -> None:

@@ -1,4 +1,5 @@
-"""AppTest fixtures: the real entry script on a fresh database per test, with the operator filled in."""
+"""AppTest fixtures: the real entry script on a fresh database per test, with a person signed in through the
+real session machinery (their session token injected into session state)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages import common
+from scoring import accounts
+from scoring.access import Grant, Principal, Role
+from scoring.storage import Storage
+
 ROOT = Path(__file__).resolve().parents[2]
+ADMIN = Principal.command_line("cli:test")
+PASSWORD = "Liaoning2023ip"
 
 
 @pytest.fixture
@@ -17,12 +25,38 @@ def db_path(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def app(db_path, monkeypatch) -> AppTest:
-    """The app as staff see it, signed as operator 测试员; the sample batch loads on the first run."""
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "review_app.py"), default_timeout=60)
-    at.session_state["operator"] = "测试员"
+def store(db_path) -> Storage:
+    """The app's own storage of this database (the sample batch loads when it is first opened)."""
+    return common.storage()
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "review_app.py"), default_timeout=60)
+
+
+def create_person(store: Storage, login: str, display_name: str, *grants: Grant, expert_id: str | None = None) -> str:
+    """An account with its own password already set; returns that password."""
+    accounts.create_user(store, ADMIN, login, display_name, list(grants), expert_id=expert_id)
+    [(_, initial)] = accounts.issue_initial_credentials(store, ADMIN, [login])
+    token = accounts.login(store, login, initial)
+    accounts.change_password(store, token, initial, PASSWORD)
+    accounts.logout(store, token)
+    return PASSWORD
+
+
+def signed_in(store: Storage, login: str, display_name: str, *grants: Grant) -> AppTest:
+    """The app with this person signed in: a real session, its token in session state."""
+    create_person(store, login, display_name, *grants)
+    at = new_app()
+    at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
     return at
+
+
+@pytest.fixture
+def app(store, monkeypatch) -> AppTest:
+    """The app as provincial staff see it, signed in as 测试员 (login tester)."""
+    monkeypatch.chdir(ROOT)
+    return signed_in(store, "tester", "测试员", Grant(role=Role.STAFF))
 
 
 def open_page(at: AppTest, page: str) -> AppTest:

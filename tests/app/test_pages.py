@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.common import storage
+from app_pages.common import SESSION_KEY, storage
+from scoring import accounts
 from scoring.models import CheckId, Outcome
 from tests.app.conftest import open_page
 
@@ -39,7 +40,7 @@ def test_detail_page_shows_every_section_and_the_checks(app):
     assert "统一社会信用代码与注册地" in " ".join(m.value for m in app.markdown)
 
 
-def test_override_on_the_detail_page_is_stored_with_the_operator_and_reason(app):
+def test_override_on_the_detail_page_is_stored_with_the_signed_in_person_and_reason(app):
     app.run()
     open_page(app, "application_detail.py")
     code = app.selectbox(key="selected_credit_code").value
@@ -53,23 +54,25 @@ def test_override_on_the_detail_page_is_stored_with_the_operator_and_reason(app)
     batch_id = app.session_state["batch_id"]
     item = next(r for r in storage().check_report(batch_id, code).results if r.computed.check_id is CheckId.UNIT_TYPE)
     assert item.override.outcome is Outcome.FAIL
-    assert item.override.decided_by == "测试员"
+    assert item.override.decided_by == "tester"
     assert item.override.reason == "现场核查发现不具备独立法人资格"
 
 
-def test_override_without_operator_is_refused_on_the_page(app):
-    app.session_state["operator"] = ""
+def test_override_after_the_session_ended_elsewhere_is_refused_and_stores_nothing(app):
     app.run()
     open_page(app, "application_detail.py")
     code = app.selectbox(key="selected_credit_code").value
+    batch_id = app.session_state["batch_id"]
+    accounts.logout(storage(), app.session_state[SESSION_KEY])  # e.g. logged out in another tab
     before = storage().data_version()
 
     app.text_area(key="override_reason").input("理由充分")
     next(b for b in app.button if b.label == "保存判定").click().run()
 
-    assert any("经办人" in e.value for e in app.error)
+    assert not app.exception, app.exception
+    assert app.title[0].value == "登录"
     assert storage().data_version() == before
-    assert storage().check_report(app.session_state["batch_id"], code).results[1].override is None
+    assert all(r.override is None for r in storage().check_report(batch_id, code).results)
 
 
 def test_import_page_offers_the_template(app):

@@ -1,6 +1,7 @@
 """Browser tests: the real app on a free local port with its own database, driven by Debian's chromium."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -37,15 +39,71 @@ def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 60)
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
+STAFF_PASSWORD = "Browser2023pw"
+
+
+class Prepared(NamedTuple):
+    db: Path
+    people: dict[str, str]  # login -> their password; for `linked`, the one-time link token
+
+
+def cli(db: Path, *argv: str, stdin: str | None = None) -> dict:
+    done = subprocess.run([sys.executable, "-m", "scoring", *argv, "--db", str(db), "--format", "json"], cwd=ROOT,
+                          input=stdin, capture_output=True, text=True)
+    if done.returncode:
+        pytest.fail(f"python -m scoring {' '.join(argv)} failed: {done.stderr}")
+    return json.loads(done.stdout)
+
+
+def set_own_password(db: Path, login: str, initial: str, password: str) -> None:
+    """What the person does at their first login, done ahead so that journeys start with their own password."""
+    from scoring import accounts
+    from scoring.storage import Storage
+
+    with Storage(db) as storage:
+        token = accounts.login(storage, login, initial)
+        accounts.change_password(storage, token, initial, password)
+        accounts.logout(storage, token)
+
+
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start `streamlit run review_app.py` on a fresh database (the sample loads on first start)."""
+def prepared(tmp_path_factory) -> Prepared:
+    """The sample batch and the people of the browser tests, made with the command line before the app starts
+    (the app holds the database file once it runs)."""
     db = tmp_path_factory.mktemp("browser") / "review.duckdb"
+    cli(db, "init", "--sample")
+    cli(db, "user", "create-admin", "chief", "--display-name", "处长", "--password-stdin", stdin="Provincial2023x\n")
+    people = {"chief": "Provincial2023x"}
+    for login, name, extra in (("tester", "浏览器测试员", ()), ("newcomer", "新同事", ()), ("linked", "链接同事", ("--link",))):
+        people[login] = cli(db, "user", "add", login, "--display-name", name, "--role", "staff", *extra)["secret"]
+    set_own_password(db, "tester", people["tester"], STAFF_PASSWORD)
+    people["tester"] = STAFF_PASSWORD
+    return Prepared(db, people)
+
+
+@pytest.fixture(scope="session")
+def people(prepared) -> dict[str, str]:
+    return prepared.people
+
+
+def sign_in(page, url: str, login: str, password: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name="登录").wait_for()
+    page.get_by_label("登录名").fill(login)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+@pytest.fixture(scope="session")
+def app_url(prepared):
+    """Start `streamlit run review_app.py` on the prepared database."""
+    db = prepared.db
     port = free_port()
     env = {**os.environ, "SCORING_DB": str(db)}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "review_app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.fileWatcherType", "none"],  # edits to the sources during a run must not re-import modules
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
