@@ -115,7 +115,7 @@ def require_session() -> ActiveSession:
 
 
 def require_page(permission: Permission) -> Principal:
-    """The signed-in principal if they hold `permission` for the chosen batch; otherwise an error, and the page stops."""
+    """The signed-in principal if they hold `permission` for the chosen batch; else an error, and the page stops."""
     session = require_session()
     if session.must_change_password:
         st.error("请先在“账号”页面修改初始密码。")

@@ -34,7 +34,8 @@ def attempt(action, success: str) -> None:
 
 def grant_from(role: Role, batch: str, city: str) -> Grant | None:
     try:
-        return Grant(role=role, batch_id=None if batch == ALL_BATCHES else batch, city=None if city == NO_CITY else city)
+        return Grant(role=role, batch_id=None if batch == ALL_BATCHES else batch,
+                     city=None if city == NO_CITY else city)
     except ValueError as exc:
         st.error("；".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
         return None
@@ -93,7 +94,8 @@ def new_account_form() -> None:
 
 
 def manage_account(account: Account) -> None:
-    st.markdown(f"**{account.display_name}**（{account.login}）：{account.status(clock.now())}；失败次数 {account.failed_attempts}")
+    st.markdown(f"**{account.display_name}**（{account.login}）：{account.status(clock.now())}；"
+                f"连续登录失败 {account.failed_attempts} 次")
     st.markdown("角色：" + ("；".join(g.describe() for g in account.grants) or "（无）"))
     with st.form("grant_role_form", clear_on_submit=True):
         st.markdown("**授予角色**")

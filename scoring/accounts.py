@@ -490,8 +490,8 @@ def current_session(storage: Storage, token: str | None) -> ActiveSession | None
     if session is None or session.revoked_at is not None:
         return None
     now, policy = clock.now(), account_policy(storage)
-    idle_deadline = session.last_seen_at + timedelta(minutes=policy.idle_minutes)
-    if now >= session.expires_at or now >= idle_deadline:
+    idle = timedelta(minutes=policy.idle_minutes)
+    if now >= session.expires_at or now >= session.last_seen_at + idle:
         return None
     user = store.get_user(storage, session.login)
     # A lock-out stops password guessing, not the owner's live session: others' failures must not log them out.
@@ -502,7 +502,7 @@ def current_session(storage: Storage, token: str | None) -> ActiveSession | None
     grants = () if user.must_change_password else user.grants
     principal = Principal(login=user.login, display_name=user.display_name, grants=grants, expert_id=user.expert_id)
     return ActiveSession(principal=principal, must_change_password=user.must_change_password,
-                         has_password=bool(user.password_hash), expires_at=min(session.expires_at, now + timedelta(minutes=policy.idle_minutes)))
+                         has_password=bool(user.password_hash), expires_at=min(session.expires_at, now + idle))
 
 
 def principal_for_session(storage: Storage, token: str | None) -> Principal | None:

@@ -54,7 +54,8 @@ def seed(storage: Storage) -> None:
     storage.create_batch(batch, "setup")
     with storage.transaction("setup") as tx:
         storage.save_applications(tx, [DALIAN_APP, SHENYANG_APP], source="test", files={PLAN_SHA: PLAN})
-        storage.save_check_results(tx, "2023", {a.credit_code: run_checks(a, batch) for a in (DALIAN_APP, SHENYANG_APP)})
+        storage.save_check_results(tx, "2023", {a.credit_code: run_checks(a, batch)
+                                                 for a in (DALIAN_APP, SHENYANG_APP)})
         tx.audit(ActionKind.IMPORT, "batch/2023")
 
 
@@ -248,7 +249,7 @@ def test_session_survives_activity_and_ends_after_thirty_idle_minutes(storage, t
 
     for _ in range(3):
         time_machine.advance(minutes=29, seconds=59)
-        assert accounts.principal_for_session(storage, token) is not None
+        assert accounts.current_session(storage, token).expires_at == time_machine.now + timedelta(minutes=30)
     time_machine.advance(minutes=30)
 
     assert accounts.principal_for_session(storage, token) is None
@@ -576,7 +577,8 @@ DOMAIN_CALLS = {
     "list_users": (ADMINS, lambda s, p: accounts.list_users(s, p)),
     "get_account": (ADMINS, lambda s, p: accounts.get_account(s, p, "target")),
     "account_audit": (ADMINS, lambda s, p: accounts.account_audit(s, p)),
-    "set_account_policy": (ADMINS, lambda s, p: accounts.set_account_policy(s, p, AccountPolicy(idle_minutes=20), "要求")),
+    "set_account_policy": (ADMINS, lambda s, p: accounts.set_account_policy(s, p, AccountPolicy(idle_minutes=20),
+                                                                             "等保要求")),
 }
 FORBIDDEN = [(role, name) for name, (allowed, _) in DOMAIN_CALLS.items() for role in Role if role not in allowed]
 ALLOWED = [(role, name) for name, (allowed, _) in DOMAIN_CALLS.items() for role in sorted(allowed)]
