@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from app_pages import common
 from scoring import experts
 from scoring.access import AccessDenied, Permission, Principal
+from scoring.accounts import AccountError, CredentialKind
 from scoring.disciplines import Discipline
 from scoring.documents.expert_workbook import expert_template_bytes
 from scoring.experts import ExpertError, ExpertStatus
@@ -201,13 +202,46 @@ def deactivate_form(expert: Expert) -> None:
             st.rerun()
 
 
+CREDENTIALS_KEY = "issued_expert_credentials"
+
+
+def show_accounts() -> None:
+    """Open accounts for experts without one; the credentials are shown once, to be handed out."""
+    candidates = [e for e in pool if e.active]
+    chosen = st.multiselect("专家（已有账号的专家会被跳过）", [e.expert_id for e in candidates], key="account_experts",
+                            format_func=lambda i: next(f"{e.name}（{e.expert_id}，{e.unit}）" for e in candidates
+                                                       if e.expert_id == i))
+    kind = st.radio("发放方式", list(CredentialKind), format_func=str, horizontal=True, key="account_kind")
+    if st.button("开通账号", disabled=not chosen, key="open_accounts"):
+        try:
+            st.session_state[CREDENTIALS_KEY] = experts.open_expert_accounts(store, principal, chosen, kind)
+        except (ExpertError, AccessDenied, AccountError) as exc:
+            st.error(str(exc))
+    issued = st.session_state.get(CREDENTIALS_KEY)
+    if issued is not None:
+        if not issued:
+            st.info("所选专家均已有账号。需要重新发放凭据时，请到“用户与角色”页面重置。")
+        else:
+            table = pd.DataFrame(issued, columns=["姓名", "登录名", str(kind)])
+            st.warning("凭据只显示这一次：请下载或抄录后分发给专家本人，专家首次登录须修改密码。")
+            st.table(table)
+            st.download_button("下载凭据清单（.csv）", table.to_csv(index=False).encode("utf-8-sig"),
+                               file_name="专家账号凭据.csv", mime="text/csv", key="download_credentials")
+
+
 if can_manage:
-    listing, importing, editing = st.tabs(["专家列表", "导入专家", "修改与停用"])
-    with listing:
+    tabs = ["专家列表", "导入专家", "修改与停用"]
+    if principal.can(Permission.MANAGE_ACCOUNTS):
+        tabs.append("开通专家账号")
+    sections = st.tabs(tabs)
+    with sections[0]:
         show_list()
-    with importing:
+    with sections[1]:
         show_import()
-    with editing:
+    with sections[2]:
         show_edit()
+    if len(sections) > 3:
+        with sections[3]:
+            show_accounts()
 else:
     show_list()

@@ -65,6 +65,13 @@ def _add_experts(commands, common, printing) -> None:
     deactivate.add_argument("--reason", required=True, help="理由（必填，记入审计日志）")
     deactivate.set_defaults(run=_guarded(cmd_deactivate))
 
+    accounts = actions.add_parser("accounts", parents=[common, printing], help="为专家开通登录账号",
+                                  description="为尚无账号的专家开通账号（登录名为专家编号的小写），打印一次性的初始密码"
+                                              "或登录链接令牌，供工作人员分发；已有账号的专家不受影响。")
+    accounts.add_argument("expert_ids", nargs="*", help="专家编号（不填则为全部在库且可参评的专家）")
+    accounts.add_argument("--link", action="store_true", help="发放一次性登录链接令牌，而不是初始密码")
+    accounts.set_defaults(run=_guarded(cmd_accounts))
+
 
 def _add_conflicts(commands, common, printing, batch_arg) -> None:
     group = commands.add_parser("conflicts", help="回避关系：回避报告、登记与撤销回避关系",
@@ -148,6 +155,17 @@ def cmd_deactivate(args) -> int:
     with Storage(args.db) as storage:
         expert = experts.deactivate_expert(storage, principal(args), args.expert_id, args.reason)
     emit(args, expert.model_dump(mode="json"), f"已停用专家{expert.name}（{expert.expert_id}），理由：{args.reason}")
+    return 0
+
+
+def cmd_accounts(args) -> int:
+    with Storage(args.db) as storage:
+        acting = principal(args)
+        ids = args.expert_ids or [e.expert_id for e in experts.list_experts(storage, acting) if e.available]
+        issued = experts.open_expert_accounts(storage, acting, ids, "一次性登录链接" if args.link else "初始密码")
+    emit(args, [{"name": n, "login": login, "secret": secret} for n, login, secret in issued],
+         "\n".join([f"{n}\t{login}\t{secret}" for n, login, secret in issued]
+                   + [f"已开通 {len(issued)} 个专家账号（凭据只显示这一次，请妥善分发）。"]))
     return 0
 
 

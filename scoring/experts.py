@@ -413,6 +413,20 @@ def create_expert_accounts(storage: Storage, principal: Principal, expert_ids: l
     return created
 
 
+def open_expert_accounts(storage: Storage, principal: Principal, expert_ids: list[str],
+                         kind: str = "初始密码") -> list[tuple[str, str, str]]:
+    """Accounts for the experts that have none yet, each with an initial password or a one-time login link
+    token for staff to hand out: (expert name, login, secret). Experts with an account are left alone."""
+    from scoring.accounts import CredentialKind, issue_initial_credentials
+
+    created = create_expert_accounts(storage, principal, expert_ids)
+    if not created:
+        return []
+    names = {e.expert_id.lower(): e.name for e in list_experts(storage, principal, include_inactive=True)}
+    issued = issue_initial_credentials(storage, principal, created, CredentialKind(kind))
+    return [(names.get(item.login, item.login), item.login, item.secret) for item in issued]
+
+
 def _active(storage: Storage, expert_id: str) -> Expert:
     expert = _stored(storage, expert_id)
     if not expert.active:

@@ -394,3 +394,26 @@ def test_the_sample_loads_its_pool_and_pairs_with_the_batch(tmp_path):
         assert list_experts(storage, ADMIN) == sample_experts()
         assert [(p.expert_id, p.credit_code) for p in declared_conflicts(storage, ADMIN)] == sorted(
             (d.expert_id, d.credit_code) for d in sample_declarations())
+
+
+def test_opening_expert_accounts_issues_credentials_once_and_skips_experts_with_an_account(tmp_path):
+    from scoring.access import Principal
+    from scoring.accounts import current_session, login
+    from scoring.experts import list_experts, open_expert_accounts
+    from scoring.storage import Storage
+    from scoring import batches
+
+    admin = Principal.command_line("测试管理员")
+    with Storage(tmp_path / "accounts.duckdb") as storage:
+        batches.ensure_database(storage, admin, with_sample=True)
+        first = list_experts(storage, admin)[0]
+
+        issued = open_expert_accounts(storage, admin, [first.expert_id])
+        again = open_expert_accounts(storage, admin, [first.expert_id])
+
+        (name, user, secret), = issued
+        assert name == first.name and user == first.expert_id.lower()
+        assert again == []
+        token = login(storage, user, secret)
+        session = current_session(storage, token)
+        assert session.principal.login == user and session.must_change_password
