@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
+import pandas as pd
 import streamlit as st
 
 from scoring import accounts, batches, overview
@@ -176,3 +177,15 @@ def application_table(principal: Principal, batch: Batch):
     """The batch's overview table as this person may see it, recomputed only when the audit log says
     something changed. The principal is part of the key: one person's rows never reach another."""
     return _application_table(db_path(), batch.batch_id, storage().data_version(), principal.model_dump_json())
+
+
+def show_import_problems(report) -> None:
+    """The rejection or success banner is the page's; this is the located problem list under it.
+
+    A table, not a grid: every message must be readable in full, and errors come first."""
+    from scoring.models import Severity
+
+    st.subheader(f"问题清单（错误 {len(report.errors)} 个，警告 {len(report.warnings)} 个）")
+    st.table(pd.DataFrame([{"类别": str(i.severity), "文件": i.file, "工作表": i.sheet,
+                            "行": "" if i.row is None else i.row, "列": i.column, "问题": i.message}
+                           for i in sorted(report.issues, key=lambda i: i.severity != Severity.ERROR)]))

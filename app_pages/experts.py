@@ -10,7 +10,7 @@ from scoring.accounts import AccountError, CredentialKind
 from scoring.disciplines import Discipline
 from scoring.documents.expert_workbook import expert_template_bytes
 from scoring.experts import ExpertError, ExpertStatus
-from scoring.models import Affiliation, AffiliationKind, City, Expert, Severity
+from scoring.models import Affiliation, AffiliationKind, City, Expert
 from scoring.normalize import explain_validation_error
 
 REPORT_KEY = "last_expert_import_report"
@@ -86,11 +86,7 @@ def show_report(report: experts.ExpertImportReport) -> None:
     else:
         st.error(f"发现 {len(report.errors)} 个错误，未导入任何内容。请按下表修改后重新上传。")
     if report.issues:
-        st.subheader(f"问题清单（错误 {len(report.errors)} 个，警告 {len(report.warnings)} 个）")
-        # A table, not a grid: every message must be readable in full, and errors come first.
-        st.table(pd.DataFrame([{"类别": str(i.severity), "文件": i.file, "工作表": i.sheet,
-                                "行": "" if i.row is None else i.row, "列": i.column, "问题": i.message}
-                               for i in sorted(report.issues, key=lambda i: i.severity != Severity.ERROR)]))
+        common.show_import_problems(report)
 
 
 def show_edit() -> None:

@@ -1,12 +1,10 @@
 """导入申报书: template download, upload, every problem named, all-or-nothing import."""
-import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from scoring.access import AccessDenied, Permission
 from scoring.documents.workbook import template_bytes
 from scoring.importer import import_files
-from scoring.models import Severity
 
 REPORT_KEY = "last_import_report"
 ACCEPTED_TYPES = ["xlsx", "xls", "csv", "json", "pdf", "doc", "docx", "txt", "md", "ofd", "wps"]
@@ -51,8 +49,4 @@ if report is not None:
     else:
         st.error(f"发现 {len(report.errors)} 个错误，未导入任何内容。请按下表修改后重新上传。")
     if report.issues:
-        st.subheader(f"问题清单（错误 {len(report.errors)} 个，警告 {len(report.warnings)} 个）")
-        # A table, not a grid: every message must be readable in full, and errors come first.
-        st.table(pd.DataFrame([{"类别": str(i.severity), "文件": i.file, "工作表": i.sheet,
-                                "行": "" if i.row is None else i.row, "列": i.column, "问题": i.message}
-                               for i in sorted(report.issues, key=lambda i: i.severity != Severity.ERROR)]))
+        common.show_import_problems(report)
