@@ -157,22 +157,12 @@ def cmd_batch(args) -> int:
 def cmd_import(args) -> int:
     from scoring.importer import import_files
 
-    files = []
-    for path in args.files:
-        if not path.is_file():
-            raise CliError(f"找不到文件 {path}")
-        files.append((path.name, path.read_bytes()))
+    files = read_files(args.files)
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
         report = import_files(storage, batch, files, principal(args), args.reason)
-    lines = [str(issue) for issue in report.issues]
-    if report.imported:
-        lines.append(f"已导入批次 {batch.batch_id}：新增 {len(report.created)} 份，更新 {len(report.updated)} 份，"
-                     f"未变 {len(report.unchanged)} 份。")
-    else:
-        lines.append(f"发现 {len(report.errors)} 个错误，未导入任何内容。请修改后重新导入。")
-    emit(args, report.model_dump(mode="json"), "\n".join(lines))
-    return 0 if report.imported else 1
+    return emit_import(args, report, f"已导入批次 {batch.batch_id}：新增 {len(report.created)} 份，"
+                                     f"更新 {len(report.updated)} 份，未变 {len(report.unchanged)} 份。")
 
 
 def cmd_check(args) -> int:
@@ -261,6 +251,22 @@ def resolve_batch(storage: Storage, batch_id: str | None):
     if batch is None:
         raise CliError(f"没有批次 {batch_id}。" if batch_id else "数据库中没有批次，请先运行 init。")
     return batch
+
+
+def read_files(paths: list[Path]) -> list[tuple[str, bytes]]:
+    """The named files as (name, content) for an import; a missing one is an error naming it."""
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise CliError(f"找不到文件 {'、'.join(missing)}")
+    return [(p.name, p.read_bytes()) for p in paths]
+
+
+def emit_import(args, report, done: str) -> int:
+    """An import's located issues, then what was imported or that nothing was; exit 1 when rejected."""
+    lines = [str(issue) for issue in report.issues]
+    lines.append(done if report.imported else f"发现 {len(report.errors)} 个错误，未导入任何内容。请修改后重新导入。")
+    emit(args, report.model_dump(mode="json"), "\n".join(lines))
+    return 0 if report.imported else 1
 
 
 def emit(args, payload, text: str) -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from scoring import experts
-from scoring.cli import CliError, emit, principal, resolve_batch
+from scoring.cli import CliError, emit, emit_import, principal, read_files, resolve_batch
 from scoring.documents.expert_workbook import expert_template_bytes
 from scoring.experts import ExpertError
 from scoring.models import ConflictRules, ConflictSource
@@ -116,21 +116,12 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    files = []
-    for path in args.files:
-        if not path.is_file():
-            raise CliError(f"找不到文件 {path}")
-        files.append((path.name, path.read_bytes()))
+    files = read_files(args.files)
     with Storage(args.db) as storage:
         report = experts.import_experts(storage, principal(args), files, args.reason)
-    lines = [str(issue) for issue in report.issues]
-    if report.imported:
-        lines.append(f"已导入专家：新增 {len(report.created)} 位，更新 {len(report.updated)} 位，未变 {len(report.unchanged)} 位；"
-                     f"新登记回避关系 {report.pairs_added} 项（已登记过的 {report.pairs_known} 项未重复登记）。")
-    else:
-        lines.append(f"发现 {len(report.errors)} 个错误，未导入任何内容。请修改后重新导入。")
-    emit(args, report.model_dump(mode="json"), "\n".join(lines))
-    return 0 if report.imported else 1
+    return emit_import(args, report, f"已导入专家：新增 {len(report.created)} 位，更新 {len(report.updated)} 位，"
+                                     f"未变 {len(report.unchanged)} 位；新登记回避关系 {report.pairs_added} 项"
+                                     f"（已登记过的 {report.pairs_known} 项未重复登记）。")
 
 
 def cmd_list(args) -> int:

@@ -149,3 +149,18 @@ def pytest_runtest_makereport(item, call):
         shots = ROOT / "test-results"
         shots.mkdir(exist_ok=True)
         page.screenshot(path=str(shots / f"FAILED-{item.name}.png"), full_page=True)
+
+
+SHOTS = ROOT / "test-results"
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot into test-results/, to look at after the run."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def go_to(page, title: str) -> None:
+    """Follow a navigation link and wait for the page's heading."""
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title).wait_for()

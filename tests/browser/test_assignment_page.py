@@ -1,24 +1,11 @@
 """Staff in a real browser: create a review round, preview its assignment, confirm it with a reason."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import go_to, shot, sign_in
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def go_to(page, title: str) -> None:
-    page.get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title).wait_for()
 
 
 def test_staff_create_a_round_preview_and_commit_its_assignment(app_url, people, page):

@@ -1,27 +1,14 @@
 """A person's journey in a real browser: open the app, upload a bad file, then a good one, find the unit."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from scoring.documents.workbook import write_workbook
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import go_to, shot, sign_in
 from tests.check_builders import credit_code, make_application
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def go_to(page, title: str) -> None:
-    page.get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title).wait_for()
 
 
 def test_staff_import_a_workbook_and_find_the_unit_in_the_list(app_url, people, page, tmp_path):

@@ -2,19 +2,11 @@
 must change its password, and a one-time link."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_staff_log_in_see_the_overview_and_log_out(app_url, people, page):
