@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages import common
 from scoring import experts, rounds
 from scoring.access import AccessDenied, Permission
-from scoring.assigning import eligible_applications
+from scoring.assigning import eligible_applications, suggested_load_bounds
 from scoring.disciplines import Discipline
 from scoring.models import ConflictRules
 from scoring.rounds import Panel, ReviewRound, RoundError, RoundKind, RoundMode, RoundSettings
@@ -47,7 +47,11 @@ def rules_inputs(prefix: str, rules: ConflictRules) -> dict:
 
 def settings_inputs(prefix: str, current: RoundSettings | None) -> dict:
     """The fields of a round's settings, filled with `current` when editing."""
-    current = current or RoundSettings(batch_id=batch.batch_id, kind=RoundKind.SELECTION, rubric_id="-")
+    if current is None:
+        # A new round starts from balanced load bounds for this batch's applications and experts (k = 5).
+        low, high = suggested_load_bounds(store, principal, batch.batch_id, 5)
+        current = RoundSettings(batch_id=batch.batch_id, kind=RoundKind.SELECTION, rubric_id="-",
+                                min_load=low, max_load=high)
     left, middle, right = st.columns(3)
     data = {
         "batch_id": batch.batch_id,

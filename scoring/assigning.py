@@ -424,17 +424,33 @@ def _distributed(data: RoundData, kept: list[StoredPair], rerun: bool) -> _Outco
     return _Outcome(pairs=pairs, notes=notes, optimality=result.optimality.describe())
 
 
+def balanced_load_bounds(reviews: int, experts: int) -> tuple[int, int]:
+    """Load bounds around the mean, from ⌊mean⌋−1 to ⌈mean⌉+1 as in the reviewer-assignment benchmark: tight
+    enough that loads stay balanced, loose enough to leave the solver room for expertise fit."""
+    if experts <= 0:
+        return 0, max(1, reviews)
+    mean = reviews / experts
+    return max(0, math.floor(mean) - 1), max(1, math.ceil(mean) + 1)
+
+
+def suggested_load_bounds(storage: Storage, principal: Principal, batch_id: str, k: int) -> tuple[int, int]:
+    """Balanced bounds for a new distributed round: the batch's applications that passed, times k, over the
+    experts in the pool and available."""
+    reviews = len(eligible_applications(storage, principal, batch_id)) * k
+    experts = sum(1 for e in expert_store.load_experts(storage) if e.available)
+    return balanced_load_bounds(reviews, experts)
+
+
 def balance_hint(reviews: int, experts: int, minimum: int, maximum: int) -> list[str]:
     """A note when the load bounds leave room for very uneven loads: the solver maximises fit within the bounds,
     so only the bounds balance the loads."""
     if not experts:
         return []
-    mean = reviews / experts
-    if maximum <= math.ceil(mean) + 1:
+    low, high = balanced_load_bounds(reviews, experts)
+    if maximum <= high:
         return []
-    return [f"每位专家平均约{mean:.1f}份；当前负荷范围为{minimum}—{maximum}份，分配只在此范围内追求专业匹配度最高。"
-            f"如希望负荷更均衡，可把上限降到{math.ceil(mean) + 1}份左右、下限提高到{math.floor(mean)}份左右"
-            "（匹配度可能略有下降）。"]
+    return [f"每位专家平均约{reviews / experts:.1f}份；当前负荷范围为{minimum}—{maximum}份，分配只在此范围内追求专业匹配度最高。"
+            f"如希望负荷更均衡，可把上限降到{high}份、下限提高到{low}份左右（匹配度可能略有下降）。"]
 
 
 def _conflict_matrix(data: RoundData, row: dict[str, int], col: dict[str, int]) -> np.ndarray:

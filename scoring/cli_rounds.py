@@ -56,8 +56,10 @@ def _add_round(commands, common, printing, batch_arg) -> None:
     create.add_argument("--mode", default="distributed", choices=list(MODE_NAMES), metavar="方式",
                         help="分配方式：分布式 / 评审组（或 distributed / panel，默认分布式）")
     create.add_argument("--k", type=int, default=5, help="每份申报书的评审专家数（默认5；评审组方式下为每份申报书至少需要的成员数）")
-    create.add_argument("--min", dest="min_load", type=int, default=0, help="每位专家评审数下限（分布式，默认0）")
-    create.add_argument("--max", dest="max_load", type=int, default=10, help="每位专家评审数上限（分布式，默认10）")
+    create.add_argument("--min", dest="min_load", type=int,
+                        help="每位专家评审数下限（分布式；默认按平均负荷取均衡值：平均数取整减1）")
+    create.add_argument("--max", dest="max_load", type=int,
+                        help="每位专家评审数上限（分布式；默认按平均负荷取均衡值：平均数向上取整加1）")
     create.add_argument("--opens", type=_moment, help="评审开始时间，如 2023-07-01T09:00")
     create.add_argument("--closes", type=_moment, help="评审截止时间，如 2023-07-15T17:00")
     create.add_argument("--title", default="", help="轮次名称（可选）")
@@ -113,6 +115,10 @@ def _add_assignment(commands, common, printing) -> None:
 def cmd_round_create(args) -> int:
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
+        if args.min_load is None or args.max_load is None:
+            low, high = assigning.suggested_load_bounds(storage, principal(args), batch.batch_id, args.k)
+            args.min_load = low if args.min_load is None else args.min_load
+            args.max_load = max(high, args.min_load) if args.max_load is None else args.max_load
         settings = rounds.round_settings({
             "batch_id": batch.batch_id, "title": args.title, "kind": KIND_NAMES[args.kind], "rubric_id": args.rubric,
             "opens_at": args.opens, "closes_at": args.closes, "mode": MODE_NAMES[args.mode],

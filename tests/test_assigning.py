@@ -597,5 +597,14 @@ def test_export_before_any_commit_is_refused(sample, tmp_path):
 def test_loose_load_bounds_get_a_hint_towards_balance():
     assert balance_hint(130, 60, 0, 10) == [
         "每位专家平均约2.2份；当前负荷范围为0—10份，分配只在此范围内追求专业匹配度最高。"
-        "如希望负荷更均衡，可把上限降到4份左右、下限提高到2份左右（匹配度可能略有下降）。"]
+        "如希望负荷更均衡，可把上限降到4份、下限提高到1份左右（匹配度可能略有下降）。"]
     assert balance_hint(130, 60, 2, 4) == []
+
+
+def test_balanced_load_bounds_sit_one_either_side_of_the_mean():
+    from scoring.assigning import balanced_load_bounds
+
+    assert balanced_load_bounds(130, 60) == (1, 4)
+    assert balanced_load_bounds(50_000, 2_000) == (24, 26)
+    assert balanced_load_bounds(3, 10) == (0, 2)
+    assert balanced_load_bounds(10, 0) == (0, 10)
