@@ -1,7 +1,6 @@
 """The command line: every command has help, prints JSON on request, and exits non-zero on any error."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scoring.cli import build_parser, main
+from tests.cli_helpers import run_json
 from scoring.documents.workbook import read_workbook, write_workbook
 from tests.check_builders import credit_code, make_application
 
@@ -20,12 +20,6 @@ def db(tmp_path) -> str:
     path = str(tmp_path / "cli.duckdb")
     assert main(["init", "--sample", "--db", path, "--actor", "测试员"]) == 0
     return path
-
-
-def run_json(capsys, *argv) -> tuple[int, object]:
-    capsys.readouterr()
-    status = main([*argv, "--format", "json"])
-    return status, json.loads(capsys.readouterr().out)
 
 
 def subcommands() -> list[str]:

@@ -1,11 +1,11 @@
 """The `experts` and `conflicts` commands: help for each, JSON on request, non-zero exits on any error."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from scoring.cli import build_parser, main
+from tests.cli_helpers import run_json
 from scoring.documents.expert_workbook import read_expert_files, write_expert_workbook
 from scoring.models import ConflictRule
 from scoring.sample import sample_experts
@@ -17,12 +17,6 @@ def db(tmp_path) -> str:
     path = str(tmp_path / "cli.duckdb")
     assert main(["init", "--sample", "--db", path, "--actor", "测试员"]) == 0
     return path
-
-
-def run_json(capsys, *argv) -> tuple[int, object]:
-    capsys.readouterr()
-    status = main([*argv, "--format", "json"])
-    return status, json.loads(capsys.readouterr().out)
 
 
 def subcommands(group: str) -> list[str]:

@@ -2,13 +2,13 @@
 with a reason, a non-zero exit with the diagnosis when infeasible, the re-run after a recusal, and the export."""
 from __future__ import annotations
 
-import json
 import shutil
 
 import pandas as pd
 import pytest
 
 from scoring.cli import build_parser, main
+from tests.cli_helpers import run_json
 from scoring.experts import record_recusal
 from scoring.storage import Storage, round_store
 from tests.round_builders import ADMIN, _sample_template
@@ -20,12 +20,6 @@ def db(tmp_path, monkeypatch) -> str:
     path = tmp_path / "cli.duckdb"
     shutil.copy(_sample_template(), path)
     return str(path)
-
-
-def run_json(capsys, *argv) -> tuple[int, object]:
-    capsys.readouterr()
-    status = main([*argv, "--format", "json"])
-    return status, json.loads(capsys.readouterr().out)
 
 
 def create(db, capsys, *extra) -> str:

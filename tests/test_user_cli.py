@@ -8,6 +8,7 @@ import pytest
 
 from scoring import accounts
 from scoring.cli import build_parser, main
+from tests.cli_helpers import run_json
 from scoring.cli_users import NO_ADMIN_EXIT
 from scoring.storage import Storage
 
@@ -17,13 +18,6 @@ ADMIN_PASSWORD = "Provincial2023x"
 @pytest.fixture
 def db(tmp_path) -> str:
     return str(tmp_path / "users.duckdb")
-
-
-def run_json(capsys, *argv) -> tuple[int, object]:
-    capsys.readouterr()
-    status = main([*argv, "--format", "json"])
-    out = capsys.readouterr().out
-    return status, json.loads(out) if out.strip() else None
 
 
 def create_admin(db: str, monkeypatch, password: str = ADMIN_PASSWORD) -> int:
