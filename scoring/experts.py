@@ -16,7 +16,7 @@ from scoring.credit_code import CodeStatus, read_credit_code
 from scoring.disciplines import Discipline
 from scoring.documents import IssueLog
 from scoring.documents.expert_workbook import ParsedExperts, read_expert_files, write_expert_workbook
-from scoring.importer import _distinct_uploads
+from scoring.importer import distinct_uploads
 from scoring.models import (
     ActionKind,
     Application,
@@ -28,6 +28,7 @@ from scoring.models import (
     DeclaredConflict,
     Expert,
     ImportIssue,
+    IssueCounts,
     Recusal,
     Severity,
     compact_code,
@@ -57,7 +58,7 @@ def _checked_reason(reason: str, what: str) -> str:
 # --- import --------------------------------------------------------------------------------
 
 
-class ExpertImportReport(BaseModel):
+class ExpertImportReport(IssueCounts, BaseModel):
     """What an import of expert files found and did: every problem located, the experts and pairs it saved."""
 
     files: list[str] = []
@@ -69,14 +70,6 @@ class ExpertImportReport(BaseModel):
     pairs_known: int = 0  # already recorded, not recorded again
     imported: bool = False
 
-    @property
-    def errors(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.WARNING]
-
 
 def import_experts(storage: Storage, principal: Principal, files: list[tuple[str, bytes]],
                    reason: str = "") -> ExpertImportReport:
@@ -85,7 +78,7 @@ def import_experts(storage: Storage, principal: Principal, files: list[tuple[str
     require(principal, Permission.MANAGE_EXPERTS)
     report = ExpertImportReport(files=[name for name, _ in files])
     log = IssueLog("")
-    uploads = _distinct_uploads(files, log)
+    uploads = distinct_uploads(files, log)
     if not uploads:
         log.error("没有上传任何文件：请上传专家导入模板（.xlsx）或 CSV 文件")
     pool_ids = {e.expert_id for e in store.load_experts(storage, include_inactive=True)}

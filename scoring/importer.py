@@ -15,7 +15,7 @@ from scoring.checks import run_checks
 from scoring.documents import AttachmentReference, IssueLog, ParsedFile
 from scoring.documents.json_file import read_json
 from scoring.documents.workbook import read_workbook
-from scoring.models import ActionKind, Application, Attachment, Batch, ImportIssue, Severity
+from scoring.models import ActionKind, Application, Attachment, Batch, ImportIssue, IssueCounts, Severity
 from scoring.storage import Storage, StorageError
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".et"})  # the wrong ones get a clear error
@@ -25,7 +25,7 @@ PAUSE_HOOK = "SCORING_TEST_PAUSE_IN_IMPORT"  # tests only: a file to touch befor
 PAUSE_SECONDS = 60
 
 
-class ImportReport(BaseModel):
+class ImportReport(IssueCounts, BaseModel):
     """What an import found and did: every problem located, and which applications it saved."""
 
     batch_id: str
@@ -36,14 +36,6 @@ class ImportReport(BaseModel):
     unchanged: list[str] = []
     imported: bool = False
 
-    @property
-    def errors(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.WARNING]
-
 
 def import_files(storage: Storage, batch: Batch, files: list[tuple[str, bytes]], principal: Principal,
                  reason: str = "") -> ImportReport:
@@ -52,7 +44,7 @@ def import_files(storage: Storage, batch: Batch, files: list[tuple[str, bytes]],
     require(principal, Permission.IMPORT_APPLICATIONS, batch.batch_id)
     report = ImportReport(batch_id=batch.batch_id, files=[name for name, _ in files])
     log = IssueLog("")
-    uploads = _distinct_uploads(files, log)
+    uploads = distinct_uploads(files, log)
     data_files = {name: content for name, content in uploads.items() if _is_data_file(name)}
     attachments = {name: content for name, content in uploads.items() if not _is_data_file(name)}
     _check_request(storage, batch, data_files, log)
@@ -74,7 +66,7 @@ def import_files(storage: Storage, batch: Batch, files: list[tuple[str, bytes]],
 # --- validation ----------------------------------------------------------------------------
 
 
-def _distinct_uploads(files: list[tuple[str, bytes]], log: IssueLog) -> dict[str, bytes]:
+def distinct_uploads(files: list[tuple[str, bytes]], log: IssueLog) -> dict[str, bytes]:
     """Uploads by name; the same file twice is dropped with a warning, two different files of one name is an error."""
     uploads: dict[str, bytes] = {}
     for raw_name, content in files:

@@ -580,6 +580,20 @@ class ImportIssue(FormModel):
         return f"[{self.severity}] {'，'.join(where)}：{self.message}"
 
 
+
+class IssueCounts:
+    """For anything that collects `issues`: its errors (which block an import) and its warnings."""
+
+    issues: list[ImportIssue]
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
 class ActionKind(StrEnum):
     """What an entry of the audit log records."""
 

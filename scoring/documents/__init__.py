@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from scoring.models import Application, Attachment, AttachmentKind, ImportIssue, Severity
+from scoring.models import Application, Attachment, AttachmentKind, ImportIssue, IssueCounts, Severity
 
 
 class AttachmentReference(BaseModel):
@@ -18,7 +18,7 @@ class AttachmentReference(BaseModel):
     known: Attachment | None = None  # from a JSON file: the attachment as it was stored before
 
 
-class ParsedFile(BaseModel):
+class ParsedFile(IssueCounts, BaseModel):
     """What one input file holds: its applications, the files they name, and every problem found."""
 
     filename: str
@@ -26,14 +26,6 @@ class ParsedFile(BaseModel):
     issues: list[ImportIssue] = []
     references: list[AttachmentReference] = []
     origins: dict[str, tuple[str, int]] = {}  # credit code → (sheet, row) where the application starts
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.WARNING]
 
 
 class IssueLog:

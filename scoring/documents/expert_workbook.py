@@ -57,7 +57,7 @@ from scoring.models import (
     ConflictDeclaration,
     Expert,
     ImportIssue,
-    Severity,
+    IssueCounts,
 )
 
 GUIDE_SHEET = "填表说明"
@@ -145,7 +145,7 @@ class ParsedPair(BaseModel):
     row: int
 
 
-class ParsedExperts(BaseModel):
+class ParsedExperts(IssueCounts, BaseModel):
     """What one upload of expert files holds: experts, declared pairs, and every problem found."""
 
     files: list[str] = []
@@ -154,14 +154,6 @@ class ParsedExperts(BaseModel):
     pairs: list[ParsedPair] = []
     issues: list[ImportIssue] = []
     origins: dict[str, tuple[str, str, int]] = {}  # expert number → (file, sheet, row)
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity is Severity.WARNING]
 
 
 @dataclass
