@@ -56,11 +56,12 @@ DELETE_CHECK_RESULTS = """
 """
 INSERT_CHECK_RESULTS = "INSERT INTO check_results SELECT * FROM incoming_checks"
 SELECT_CHECK_RESULTS = """
-    SELECT credit_code, check_id, outcome, reasons FROM check_results WHERE batch_id = ?
+    SELECT credit_code, check_id, outcome, reasons FROM check_results
+    WHERE batch_id = $batch AND ($code IS NULL OR credit_code = $code)
 """
 SELECT_ACTIVE_OVERRIDES = """
     SELECT credit_code, check_id, outcome, reason, decided_by, decided_at FROM check_overrides
-    WHERE batch_id = ? AND cleared_at IS NULL
+    WHERE batch_id = $batch AND ($code IS NULL OR credit_code = $code) AND cleared_at IS NULL
 """
 SELECT_OVERRIDE_HISTORY = """
     SELECT check_id, outcome, reason, decided_by, decided_at, app_version, cleared_at, cleared_by,

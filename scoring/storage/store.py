@@ -287,15 +287,16 @@ class Storage:
         tx.execute(q.INSERT_CHECK_RESULTS)
         tx.cursor.unregister("incoming_checks")
 
-    def check_reports(self, batch_id: str) -> dict[str, CheckReport]:
-        """Every application's checks, with the staff overrides in force, by credit code."""
+    def check_reports(self, batch_id: str, credit_code: str | None = None) -> dict[str, CheckReport]:
+        """Every application's checks (or one application's), with the staff overrides in force, by credit code."""
         cur = self.cursor()
+        which = {"batch": batch_id, "code": credit_code}
         computed: dict[str, list[CheckResult]] = {}
-        for code, check_id, outcome, reasons in cur.execute(q.SELECT_CHECK_RESULTS, [batch_id]).fetchall():
+        for code, check_id, outcome, reasons in cur.execute(q.SELECT_CHECK_RESULTS, which).fetchall():
             computed.setdefault(code, []).append(
                 CheckResult(check_id=CheckId(check_id), outcome=Outcome(outcome), reasons=json.loads(reasons)))
         overrides: dict[tuple[str, str], Override] = {}
-        for code, check_id, outcome, reason, by, at in cur.execute(q.SELECT_ACTIVE_OVERRIDES, [batch_id]).fetchall():
+        for code, check_id, outcome, reason, by, at in cur.execute(q.SELECT_ACTIVE_OVERRIDES, which).fetchall():
             overrides[(code, check_id)] = Override(check_id=CheckId(check_id), outcome=Outcome(outcome),
                                                    reason=reason, decided_by=by, decided_at=at)
         order = list(CheckId)
@@ -310,7 +311,7 @@ class Storage:
         return reports
 
     def check_report(self, batch_id: str, credit_code: str) -> CheckReport | None:
-        return self.check_reports(batch_id).get(credit_code)
+        return self.check_reports(batch_id, credit_code).get(credit_code)
 
     def set_override(self, batch_id: str, credit_code: str, check_id: CheckId, outcome: Outcome,
                      reason: str, actor: str) -> Override:
