@@ -10,6 +10,7 @@ from scoring.assigning import eligible_applications, suggested_load_bounds
 from scoring.disciplines import Discipline
 from scoring.models import ConflictRules
 from scoring.rounds import Panel, ReviewRound, RoundError, RoundKind, RoundMode, RoundSettings
+from scoring.rubrics import rubric_files
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -45,6 +46,15 @@ def rules_inputs(prefix: str, rules: ConflictRules) -> dict:
     }
 
 
+def rubric_input(column, prefix: str, current: str) -> str:
+    """A choice among the valid rubric files; the round freezes the chosen file's text when saved."""
+    valid = {f.loaded.rubric.id: f.loaded.rubric for f in rubric_files() if f.loaded}
+    options = sorted(valid) + ([current] if current and current not in valid else [])
+    return column.selectbox("评分标准", options, index=options.index(current) if current in options else 0,
+                            format_func=lambda rubric_id: valid[rubric_id].label if rubric_id in valid else rubric_id,
+                            key=f"{prefix}_rubric", help="保存轮次时冻结评分标准文件的当前内容；之后修改文件不影响本轮次。")
+
+
 def settings_inputs(prefix: str, current: RoundSettings | None) -> dict:
     """The fields of a round's settings, filled with `current` when editing."""
     if current is None:
@@ -58,8 +68,7 @@ def settings_inputs(prefix: str, current: RoundSettings | None) -> dict:
         "title": left.text_input("轮次名称（可选）", current.title, key=f"{prefix}_title"),
         "kind": middle.selectbox("评审类型", list(RoundKind), index=list(RoundKind).index(current.kind),
                                  key=f"{prefix}_kind"),
-        "rubric_id": right.text_input("评分标准", current.rubric_id if prefix != "new" else "",
-                                      placeholder="如 selection-2023", key=f"{prefix}_rubric"),
+        "rubric_id": rubric_input(right, prefix, current.rubric_id if prefix != "new" else ""),
         "mode": st.radio("分配方式", list(RoundMode), index=list(RoundMode).index(current.mode), horizontal=True,
                          key=f"{prefix}_mode"),
     }

@@ -66,6 +66,14 @@ class PriorityKind(StrEnum):
     TRANSFER_INSTITUTION = "高校院所技术转移机构"
 
 
+class RoundKind(StrEnum):
+    """What a review round is for: the pilot selection, a pilot's yearly check, or its final evaluation."""
+
+    SELECTION = "遴选"
+    ANNUAL_ACCEPTANCE = "年度验收"
+    FINAL_EVALUATION = "综合评估"
+
+
 class Funding(StrEnum):
     REQUESTED = "拟定申请"
     MATCHING = "拟定配套"
@@ -593,6 +601,58 @@ class IssueCounts:
     @property
     def warnings(self) -> list[ImportIssue]:
         return [i for i in self.issues if i.severity is Severity.WARNING]
+
+# --- score sheets ----------------------------------------------------------------------------
+
+
+class SheetStatus(StrEnum):
+    NOT_STARTED = "未开始"
+    DRAFT = "草稿"
+    SUBMITTED = "已提交"
+    RECUSED = "已回避"
+
+
+class Opinion(StrEnum):
+    RECOMMEND = "推荐"
+    NOT_RECOMMEND = "不推荐"
+
+
+Points = Annotated[Decimal, Field(ge=0, le=1000, decimal_places=2)]
+
+
+class SheetEntries(FormModel):
+    """What an expert enters on a score sheet; a draft may leave any of it empty."""
+
+    scores: dict[str, Points | None] = Field({}, title="各项得分")
+    comments: dict[str, Annotated[str, Field(max_length=2000)]] = Field({}, title="评语")
+    opinion: Opinion | None = Field(None, title="总体意见")
+    opinion_text: str = Field("", max_length=2000, title="意见说明")
+    dissent: str = Field("", max_length=2000, title="对专家组意见的不同意见")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((p for p in self.scores.values() if p is not None), Decimal("0"))
+
+
+class ScoreSheet(SheetEntries):
+    """One expert's sheet for one application of a round (评分表)."""
+
+    round_id: str = Field(title="轮次编号")
+    credit_code: str = Field(title="统一社会信用代码")
+    expert_id: str = Field(title="专家编号")
+    status: SheetStatus = Field(SheetStatus.NOT_STARTED, title="状态")
+    revision: int = Field(0, title="修订号")  # every save adds one; a save based on an older revision is refused
+    rubric_sha256: str = Field("", title="评分标准 SHA-256")
+    started_at: datetime | None = Field(None, title="开始时间")
+    saved_at: datetime | None = Field(None, title="保存时间")
+    saved_by: str = Field("", title="保存人")
+    submitted_at: datetime | None = Field(None, title="提交时间")
+    reopened_reason: str = Field("", title="退回理由")
+
+    def entries(self) -> SheetEntries:
+        return SheetEntries(scores=self.scores, comments=self.comments, opinion=self.opinion,
+                            opinion_text=self.opinion_text, dissent=self.dissent)
+
 
 class ActionKind(StrEnum):
     """What an entry of the audit log records."""

@@ -12,10 +12,12 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from scoring.access import Permission, Principal, require
 from scoring.experts import changes
 from scoring.normalize import explain_validation_error
-from scoring.models import Application, ConflictRules, DisciplineList, ExpertId, FormModel, compact_code
+from scoring.rubrics import Rubric, RubricError, find_rubric, parse_rubric
+from scoring.models import Application, ConflictRules, DisciplineList, ExpertId, FormModel, RoundKind, compact_code
 from scoring.storage import Storage, Transaction
 from scoring.storage import expert_store
 from scoring.storage import round_store as store
+from scoring.storage import sheet_store
 
 
 class RoundError(Exception):
@@ -32,12 +34,6 @@ class RoundAction(StrEnum):
     ASSIGNMENT_REMOVE = "assignment.remove"
     ASSIGNMENT_SWAP = "assignment.swap"
     ASSIGNMENT_EXPORT = "assignment.export"
-
-
-class RoundKind(StrEnum):
-    SELECTION = "遴选"
-    ANNUAL_ACCEPTANCE = "年度验收"
-    FINAL_EVALUATION = "综合评估"
 
 
 class RoundMode(StrEnum):
@@ -121,6 +117,8 @@ class ReviewRound(RoundSettings):
     """One round of expert review of a batch (评审轮次)."""
 
     round_id: Annotated[str, Field(min_length=1, max_length=60)] = Field(title="轮次编号")
+    # The rubric text the round was opened with, frozen by its hash: editing the file later changes nothing here.
+    rubric_sha256: str = Field("", title="评分标准版本（SHA-256）")
 
     @property
     def label(self) -> str:
@@ -191,7 +189,8 @@ def create_round(storage: Storage, principal: Principal, settings: RoundSettings
         raise RoundError(f"没有批次 {batch_id}。")
     with storage.transaction(principal.actor) as tx:
         round_id = next_round_id(store.round_ids(tx, batch_id), batch_id)
-        review_round = ReviewRound(round_id=round_id, **settings.model_dump())
+        frozen = _freeze_rubric(tx, settings)
+        review_round = ReviewRound(round_id=round_id, rubric_sha256=frozen, **settings.model_dump())
         _check_panels_against_data(tx, storage, review_round)
         store.insert_round(tx, round_id, batch_id, review_round.model_dump_json())
         tx.audit(RoundAction.ROUND_CREATE, round_entity(batch_id, round_id), reason.strip(),
@@ -211,6 +210,10 @@ def update_round(storage: Storage, principal: Principal, review_round: ReviewRou
         before = stored_round(tx, review_round.round_id)
         if before.batch_id != review_round.batch_id:
             raise RoundError("评审轮次不能改换批次，请在新批次中新建轮次。")
+        if review_round.rubric_id != before.rubric_id:
+            review_round = review_round.model_copy(update={"rubric_sha256": _freeze_rubric(tx, review_round)})
+        else:
+            review_round = review_round.model_copy(update={"rubric_sha256": before.rubric_sha256})
         difference = changes(before, review_round)
         if not difference:
             raise RoundError("内容没有变化，未保存。")
@@ -219,6 +222,29 @@ def update_round(storage: Storage, principal: Principal, review_round: ReviewRou
         tx.audit(RoundAction.ROUND_UPDATE, round_entity(review_round.batch_id, review_round.round_id), reason,
                  {"changes": difference})
     return review_round
+
+
+def _freeze_rubric(tx: Transaction, settings: RoundSettings) -> str:
+    """Keep the text of the round's rubric file as it is now, and return its hash; the rubric must be valid and
+    made for the round's kind. A rubric cannot change once the round has score sheets."""
+    try:
+        loaded = find_rubric(settings.rubric_id)
+    except RubricError as exc:
+        raise RoundError(f"评分标准 {settings.rubric_id} 不可用：{exc}") from None
+    if loaded.rubric.kind != settings.kind:
+        raise RoundError(f"评分标准 {settings.rubric_id} 适用于“{loaded.rubric.kind}”，不能用于“{settings.kind}”轮次。")
+    if isinstance(settings, ReviewRound) and sheet_store.load_sheets(tx, settings.round_id):
+        raise RoundError("该轮次已有专家评分表，不能更换评分标准。")
+    sheet_store.keep_rubric(tx, loaded.sha256, loaded.rubric.id, loaded.rubric.version, loaded.source, loaded.text)
+    return loaded.sha256
+
+
+def round_rubric(source: Storage | Transaction, review_round: ReviewRound) -> Rubric:
+    """The rubric frozen when the round was opened, whatever the file says today."""
+    text = sheet_store.rubric_text(source, review_round.rubric_sha256) if review_round.rubric_sha256 else None
+    if text is None:
+        raise RoundError(f"评审轮次 {review_round.round_id} 没有冻结的评分标准，请在轮次设置中重新选择评分标准。")
+    return parse_rubric(text, f"轮次 {review_round.round_id} 的评分标准").rubric
 
 
 def get_round(storage: Storage, principal: Principal, round_id: str) -> ReviewRound:

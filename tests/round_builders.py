@@ -66,5 +66,5 @@ def small_storage(tmp_path: Path, applications: list[Application], experts: list
 
 
 def new_round(storage: Storage, principal: Principal = STAFF, **settings) -> ReviewRound:
-    data = {"batch_id": "2023", "kind": "遴选", "rubric_id": "selection-2023", **settings}
+    data = {"batch_id": "2023", "kind": "遴选", "rubric_id": "selection", **settings}
     return create_round(storage, principal, round_settings(data), "测试")

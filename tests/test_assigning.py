@@ -506,7 +506,7 @@ def test_an_expert_sees_only_their_own_assignments(sample):
     tasks = my_assignments(sample, expert)
 
     assert {t.credit_code for t in tasks} == {p.credit_code for p in preview.pairs if p.expert_id == mine}
-    assert {t.rubric_id for t in tasks} == {"selection-2023"} and tasks[0].closes_at.hour == 17
+    assert {t.rubric_id for t in tasks} == {"selection"} and tasks[0].closes_at.hour == 17
     assert expert_assignments(sample, expert, mine.lower()) == tasks
 
 

@@ -23,7 +23,7 @@ def db(tmp_path, monkeypatch) -> str:
 
 
 def create(db, capsys, *extra) -> str:
-    status, payload = run_json(capsys, "round", "create", "--db", db, "--kind", "遴选", "--rubric", "selection-2023",
+    status, payload = run_json(capsys, "round", "create", "--db", db, "--kind", "遴选", "--rubric", "selection",
                                *extra)
     assert status == 0
     return payload["round_id"]

@@ -74,7 +74,7 @@ def test_rounds_page_creates_a_round_from_the_form(store):
     at = open_page(store, "rounds.py")
 
     at.text_input(key="new_title").input("2023年度遴选评审")
-    at.text_input(key="new_rubric").input("selection-2023")
+    at.selectbox(key="new_rubric").select("selection")
     at.number_input(key="new_k").set_value(4)
     at.number_input(key="new_max").set_value(6)
     labelled(at, "新建评审轮次").click().run()
@@ -82,16 +82,18 @@ def test_rounds_page_creates_a_round_from_the_form(store):
     assert not at.exception, at.exception
     [created] = list_rounds(store, ADMIN, "2023")
     assert (created.title, created.rubric_id, created.experts_per_application, created.max_load) == \
-        ("2023年度遴选评审", "selection-2023", 4, 6)
+        ("2023年度遴选评审", "selection", 4, 6)
     assert table(at, "轮次编号").iloc[0]["轮次名称"] == "2023年度遴选评审"
 
 
-def test_rounds_page_refuses_a_round_without_a_rubric_in_chinese(store):
+def test_rounds_page_refuses_a_rubric_made_for_another_kind_in_chinese(store):
     at = open_page(store, "rounds.py")
 
+    at.selectbox(key="new_kind").select("年度验收")
+    at.selectbox(key="new_rubric").select("selection")
     labelled(at, "新建评审轮次").click().run()
 
-    assert any("评分标准：必须填写" in e.value for e in at.error)
+    assert any("不能用于“年度验收”轮次" in e.value for e in at.error)
     assert list_rounds(store, ADMIN, "2023") == []
 
 

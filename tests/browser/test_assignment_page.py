@@ -15,7 +15,6 @@ def test_staff_create_a_round_preview_and_commit_its_assignment(app_url, people,
     go_to(page, "评审轮次")
     page.get_by_role("tab", name="新建轮次").click()
     page.get_by_label("轮次名称（可选）").fill("2023年度遴选评审")
-    page.get_by_label("评分标准").fill("selection-2023")
     page.get_by_role("button", name="新建评审轮次").click()
     page.get_by_text("已新建评审轮次").wait_for()
     page.get_by_role("tab", name="轮次列表").click()
