@@ -33,6 +33,15 @@ class RubricModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+class FieldProblem(ValueError):
+    """A rule across fields broken at a known place below the model (("criteria", 2, "group")), so that the error
+    names the line of that field rather than the start of the model."""
+
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = path
+
+
 def on_grid(value: Decimal, step: Decimal) -> bool:
     """Whether a score is a whole number of steps (0, 0.5, 1, … for step 0.5)."""
     return value % step == 0
@@ -90,21 +99,23 @@ class Criterion(RubricModel):
     @model_validator(mode="after")
     def _bands_fit(self) -> Criterion:
         if not on_grid(self.max_points, self.step):
-            raise ValueError(f"满分 {points_text(self.max_points)} 不是计分步长 {points_text(self.step)} 的整数倍")
+            raise FieldProblem(("max_points",), f"满分 {points_text(self.max_points)} 不是计分步长 {points_text(self.step)} 的整数倍")
+        where = {id(band): ("bands", index) for index, band in enumerate(self.bands)}
         bands = sorted(self.bands, key=lambda b: b.min)
         for band in bands:
             if band.max > self.max_points:
-                raise ValueError(f"档次“{band.label}”的最高分 {points_text(band.max)} 超过满分 {points_text(self.max_points)}")
+                raise FieldProblem(where[id(band)], f"档次“{band.label}”的最高分 {points_text(band.max)} "
+                                                    f"超过满分 {points_text(self.max_points)}")
             if not (on_grid(band.min, self.step) and on_grid(band.max, self.step)):
-                raise ValueError(f"档次“{band.label}”的分数范围不在计分步长 {points_text(self.step)} 上")
+                raise FieldProblem(where[id(band)], f"档次“{band.label}”的分数范围不在计分步长 {points_text(self.step)} 上")
         # Bands, where given, cover 0 … max without a gap or an overlap, so every score has its band.
         if bands:
             if bands[0].min != 0 or bands[-1].max != self.max_points:
-                raise ValueError(f"评分档次应覆盖 0—{points_text(self.max_points)} 分")
+                raise FieldProblem(("bands",), f"评分档次应覆盖 0—{points_text(self.max_points)} 分")
             for lower, upper in zip(bands, bands[1:]):
                 if upper.min != lower.max + self.step:
-                    raise ValueError(f"档次“{lower.label}”与“{upper.label}”之间有空缺或重叠"
-                                     f"（{points_text(lower.max)} 之后应为 {points_text(lower.max + self.step)}）")
+                    raise FieldProblem(where[id(upper)], f"档次“{lower.label}”与“{upper.label}”之间有空缺或重叠"
+                                       f"（{points_text(lower.max)} 之后应为 {points_text(lower.max + self.step)}）")
         return self
 
     def band_of(self, points: Decimal) -> Band | None:
@@ -200,24 +211,28 @@ class Rubric(RubricModel):
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
         ids = [c.id for c in self.criteria]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"指标编号重复：{'、'.join(repeated)}")
+        for index, criterion_id in enumerate(ids):
+            if criterion_id in ids[:index]:
+                raise FieldProblem(("criteria", index, "id"), f"指标编号重复：{criterion_id}")
         group_ids = [g.id for g in self.groups]
-        if len(set(group_ids)) != len(group_ids):
-            raise ValueError("分组编号重复")
-        for criterion in self.criteria:
+        for index, group_id in enumerate(group_ids):
+            if group_id in group_ids[:index]:
+                raise FieldProblem(("groups", index, "id"), f"分组编号重复：{group_id}")
+        for index, criterion in enumerate(self.criteria):
             if criterion.group is not None and criterion.group not in group_ids:
-                raise ValueError(f"指标 {criterion.id} 的分组 {criterion.group} 未在 groups 中定义")
+                raise FieldProblem(("criteria", index, "group"),
+                                   f"指标 {criterion.id} 的分组 {criterion.group} 未在 groups 中定义")
         total = sum((c.max_points for c in self.criteria), Decimal("0"))
         if total != self.total:
-            raise ValueError(f"各指标满分之和为 {points_text(total)}，与总分 {points_text(self.total)} 不符")
-        for rule in self.aggregation.tie_break:
+            raise FieldProblem(("total",), f"各指标满分之和为 {points_text(total)}，与总分 {points_text(self.total)} 不符")
+        for index, rule in enumerate(self.aggregation.tie_break):
             if rule.criterion is not None and rule.criterion not in ids:
-                raise ValueError(f"并列规则中的指标 {rule.criterion} 不存在")
+                raise FieldProblem(("aggregation", "tie_break", index, "criterion"),
+                                   f"并列规则中的指标 {rule.criterion} 不存在")
         bonus_ids = [b.id for b in self.bonus.items]
-        if len(set(bonus_ids)) != len(bonus_ids):
-            raise ValueError("加分项编号重复")
+        for index, bonus_id in enumerate(bonus_ids):
+            if bonus_id in bonus_ids[:index]:
+                raise FieldProblem(("bonus", "items", index, "id"), f"加分项编号重复：{bonus_id}")
         return self
 
     def criterion(self, criterion_id: str) -> Criterion:
@@ -296,7 +311,7 @@ def parse_rubric(text: str, source: str = "<评分标准>") -> LoadedRubric:
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        raise RubricError([_located(source, error, lines) for error in exc.errors()]) from None
+        raise RubricError(_merged([_located(source, error, lines) for error in exc.errors()])) from None
     return LoadedRubric(rubric=rubric, source=source, text=text, sha256=text_sha256(text))
 
 
@@ -366,9 +381,24 @@ def _node_lines(root: yaml.Node) -> dict[tuple, int]:
     return lines
 
 
+def _merged(issues: list[RubricIssue]) -> list[RubricIssue]:
+    """One issue per field: a value that fits none of a union's forms gives one error per form."""
+    merged: dict[tuple, RubricIssue] = {}
+    for issue in issues:
+        key = (issue.line, issue.field)
+        if key in merged:
+            merged[key] = merged[key].model_copy(update={"message": f"{merged[key].message}，或{issue.message}"})
+        else:
+            merged[key] = issue
+    return list(merged.values())
+
+
 def _located(source: str, error: dict, lines: dict[tuple, int]) -> RubricIssue:
     # pydantic adds union and validator names to a location ('decimal', 'function-after[…]'); keep the data's path.
     path = tuple(part for part in error["loc"] if isinstance(part, int) or not _is_validator_label(part))
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldProblem):
+        path += cause.path
     probe = path
     while probe not in lines:
         probe = probe[:-1]

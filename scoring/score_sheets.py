@@ -103,7 +103,8 @@ def checked_entries(data: dict | SheetEntries) -> SheetEntries:
     try:
         return SheetEntries.model_validate(data)
     except ValidationError as exc:
-        raise ScoringError("评分内容有误：" + "；".join(explain_validation_error(e) for e in exc.errors())) from None
+        raise ScoringError("评分内容有误：" + "；".join(f"{'.'.join(map(str, e['loc']))}：{explain_validation_error(e)}"
+                                                  for e in exc.errors())) from None
 
 
 # --- who acts on whose sheet ----------------------------------------------------------------
