@@ -483,8 +483,9 @@ def round_progress(storage: Storage, principal: Principal, round_id: str) -> Rou
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
     pairs = round_store.current_pairs(storage, round_id)
-    statuses = sheet_store.sheet_statuses(storage, round_id)
-    saved = {(s.credit_code, s.expert_id): s.saved_at for s in sheet_store.load_sheets(storage, round_id)}
+    states = sheet_store.sheet_states(storage, round_id)
+    statuses = {key: status for key, (status, _) in states.items()}
+    saved = {key: moment for key, (_, moment) in states.items()}
     experts = {e.expert_id: e for e in expert_store.load_experts(storage, include_inactive=True)}
     by_expert: dict[str, list] = {}
     for pair in pairs:

@@ -45,6 +45,6 @@ SELECT_REVISIONS = """
     WHERE round_id = ? AND credit_code = ? AND expert_id = ?
     ORDER BY revision, recorded_at
 """
-COUNT_SHEETS_BY_STATUS = """
-    SELECT expert_id, credit_code, status FROM score_sheets WHERE round_id = ?
+SELECT_SHEET_STATES = """
+    SELECT expert_id, credit_code, status, saved_at FROM score_sheets WHERE round_id = ?
 """

@@ -1,6 +1,8 @@
 """Reads and writes of frozen rubrics and score sheets; the rules live in scoring/score_sheets.py."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
 from scoring.models import ScoreSheet, SheetStatus
@@ -67,10 +69,10 @@ def load_sheets(source: Source, round_id: str, expert_id: str | None = None,
     return _sheets(source, rows, _execute(source, q.SELECT_SCORES, which).fetchall()) if rows else []
 
 
-def sheet_statuses(source: Source, round_id: str) -> dict[tuple[str, str], SheetStatus]:
-    """(credit code, expert id) → status of every stored sheet of the round."""
-    return {(code, expert): SheetStatus(status)
-            for expert, code, status in _execute(source, q.COUNT_SHEETS_BY_STATUS, [round_id]).fetchall()}
+def sheet_states(source: Source, round_id: str) -> dict[tuple[str, str], tuple[SheetStatus, datetime]]:
+    """(credit code, expert id) → (status, last saved) of every stored sheet of the round, without its scores."""
+    return {(code, expert): (SheetStatus(status), saved_at)
+            for expert, code, status, saved_at in _execute(source, q.SELECT_SHEET_STATES, [round_id]).fetchall()}
 
 
 def write_sheet(tx: Transaction, sheet: ScoreSheet, is_new: bool) -> None:
