@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     from scoring.cli_rounds import add_round_commands
 
     add_round_commands(commands, common, printing, batch_arg)
+
+    from scoring.cli_scoring import add_scoring_commands
+
+    add_scoring_commands(commands, common, printing)
     return parser
 
 

@@ -170,7 +170,7 @@ def _changes(before: SheetEntries, after: SheetEntries) -> dict:
     for key in sorted(set(before.comments) | set(after.comments)):
         if before.comments.get(key, "") != after.comments.get(key, ""):
             changed[f"{key}.评语"] = "已修改"
-    for name in ("opinion", "opinion_text", "dissent"):
+    for name in ("opinion", "opinion_text"):
         if getattr(before, name) != getattr(after, name):
             changed[name] = "已修改" if name != "opinion" else [before.opinion, after.opinion]
     return changed
@@ -223,9 +223,22 @@ def sheet_history(storage: Storage, principal: Principal, round_id: str, credit_
                   expert_id: str) -> list[dict]:
     """Every submission, reopening, recusal and dissent of one sheet, with the sheet as it then stood."""
     review_round = stored_round(storage, round_id)
-    if principal.expert_id != compact_code(expert_id):
+    owner = principal.expert_id == compact_code(expert_id)
+    if not owner:
+        if principal.expert_id:
+            raise AccessDenied("评审专家只能查看本人的评分表。")
         require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
-    return sheet_store.load_revisions(storage, round_id, compact_code(credit_code), compact_code(expert_id))
+    revisions = sheet_store.load_revisions(storage, round_id, compact_code(credit_code), compact_code(expert_id))
+    return revisions if owner else [_without_draft_scores(r) for r in revisions]
+
+
+def _without_draft_scores(revision: dict) -> dict:
+    """A revision as staff may read it: a sheet that was then a draft shows no scores, comments or opinion."""
+    sheet = ScoreSheet.model_validate_json(revision["data"])
+    if sheet.status is SheetStatus.SUBMITTED:
+        return revision
+    hidden = sheet.model_copy(update={"scores": {}, "comments": {}, "opinion": None, "opinion_text": ""})
+    return {**revision, "data": hidden.model_dump_json()}
 
 
 def rubric_of(storage: Storage, principal: Principal, round_id: str) -> Rubric:
@@ -269,6 +282,7 @@ def _save(storage: Storage, principal: Principal, round_id: str, credit_code: st
         if missing:
             raise SheetIncomplete(missing)
     on_behalf = owner != principal.expert_id
+    entries = entries.model_copy(update={"dissent": ""})  # the dissent has its own action, record_dissent
     current = sheet_store.load_sheet(storage, round_id, credit_code, owner)
     if (not submit and current is not None and current.status is SheetStatus.DRAFT
             and expected_revision in (None, current.revision) and not _changes(current.entries(), entries)):
@@ -280,7 +294,7 @@ def _save(storage: Storage, principal: Principal, round_id: str, credit_code: st
         _require_revision(before, expected_revision)
         changed = _changes(before.entries(), entries)
         status = SheetStatus.SUBMITTED if submit else SheetStatus.DRAFT
-        sheet = before.model_copy(update={**entries.model_dump(), "status": status,
+        sheet = before.model_copy(update={**entries.model_dump(exclude={"dissent"}), "status": status,
                                           "submitted_at": tx.now if submit else None})
         detail = {"changes": changed, **({"代录": True} if on_behalf else {})}
         return _write(tx, sheet, before.saved_at is None,
@@ -386,6 +400,20 @@ def my_tasks(storage: Storage, principal: Principal, round_id: str | None = None
     if not principal.expert_id:
         raise AccessDenied(f"{principal.display_name}不是评审专家账号，没有自己的评审任务。")
     return _tasks(storage, principal.expert_id, round_id, lambda batch_id: principal.can(Permission.SCORE, batch_id))
+
+
+def expert_tasks(storage: Storage, principal: Principal, expert_id: str, round_id: str) -> list[ScoreTask]:
+    """One expert's list in a round: their own for an expert; for staff and observers without a draft's total
+    (staff never see a draft's scores)."""
+    expert_id = compact_code(expert_id)
+    if principal.expert_id == expert_id:
+        return my_tasks(storage, principal, round_id)
+    if principal.expert_id:
+        raise AccessDenied("评审专家只能查看本人的评审任务。")
+    review_round = stored_round(storage, round_id)
+    require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
+    return [t if t.status is SheetStatus.SUBMITTED else t.model_copy(update={"total": None})
+            for t in _tasks(storage, expert_id, round_id, lambda _batch: True)]
 
 
 def _tasks(storage: Storage, expert_id: str, round_id: str | None, may_see) -> list[ScoreTask]:
