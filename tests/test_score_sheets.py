@@ -20,6 +20,7 @@ from scoring.score_sheets import (
     SheetIncomplete,
     StaleSheet,
     declare_recusal,
+    expert_tasks,
     my_tasks,
     open_sheet,
     record_dissent,
@@ -450,3 +451,35 @@ def test_two_tabs_saving_one_sheet_at_once_keep_exactly_one_save(storage, task):
     assert outcomes.count("stale") == 9
     sheet = open_sheet(storage, expert, round_id, code)
     assert sheet.revision == 2 and f"saved {sheet.scores['management']:.0f}" == saved
+
+
+def test_saving_scores_keeps_the_dissent(storage, task):
+    round_id, code, expert = task
+    record_dissent(storage, expert, round_id, code, "保留意见")
+
+    sheet = save_draft(storage, expert, round_id, code, {"scores": {"management": "18"}, "dissent": ""})
+
+    assert sheet.dissent == "保留意见"
+
+
+def test_staff_read_a_sheets_history_without_the_scores_it_had_as_a_draft(storage, task):
+    round_id, code, expert = task
+    save_draft(storage, expert, round_id, code, {"scores": {"management": "18"}})
+    record_dissent(storage, expert, round_id, code, "保留意见")
+
+    [as_staff] = sheet_history(storage, STAFF, round_id, code, expert.expert_id)
+    [as_owner] = sheet_history(storage, expert, round_id, code, expert.expert_id)
+
+    assert '"scores":{}' in as_staff["data"] and "保留意见" in as_staff["data"]
+    assert '"management":"18' in as_owner["data"]
+
+
+def test_staff_see_an_experts_list_without_a_drafts_total(storage, task):
+    round_id, code, expert = task
+    save_draft(storage, expert, round_id, code, {"scores": {"management": "18"}})
+
+    [listed] = [t for t in expert_tasks(storage, STAFF, expert.expert_id, round_id) if t.credit_code == code]
+
+    assert (listed.status, listed.scored, listed.total) == (SheetStatus.DRAFT, 1, None)
+    with pytest.raises(AccessDenied):
+        expert_tasks(storage, expert_principal("ZJ-9999"), expert.expert_id, round_id)
