@@ -1,11 +1,11 @@
 """申报详情: one application whole, its checks with reasons, and staff overrides."""
 import streamlit as st
 
-from app_pages import common
-from scoring import applications, audit, overview, review_checks
+from app_pages import application_view, common
+from scoring import applications, audit, review_checks
 from scoring.access import AccessDenied, Permission
-from scoring.models import CHECK_TITLES, AttachmentKind, CheckId, Outcome
-from scoring.presentation import display_value, labelled_fields, rows_table
+from scoring.models import CHECK_TITLES, CheckId, Outcome
+from scoring.presentation import display_value
 from scoring.storage import StorageError
 
 OUTCOME_BADGES = {
@@ -36,12 +36,6 @@ overall = report.overall if report else None
 st.header(app.basic.unit_name)
 st.markdown(f"{OUTCOME_BADGES.get(overall, ':gray-badge[尚未审查]')}　{app.basic.unit_type}｜{app.recommendation.city}｜"
             f"提交于 {display_value(app.submitted_on)}｜统一社会信用代码 {app.credit_code}")
-
-
-def show_pairs(pairs):
-    left, right = st.columns(2)
-    for i, (label, value) in enumerate(pairs):
-        (left if i % 2 == 0 else right).markdown(f"**{label}**：{value}")
 
 
 def show_checks():
@@ -82,62 +76,16 @@ def show_override_form():
                 st.rerun()
 
 
-def show_figures():
-    st.dataframe(overview.figures_table(app, batch), hide_index=True)
-
-
 may_see_history = principal.can(Permission.VIEW_AUDIT, batch.batch_id)
-tabs = st.tabs(["审查结果", "基本信息", "知识产权管理", "专利产出与转化", "经费预算", "附件"]
+tabs = st.tabs(["审查结果", *application_view.SECTIONS]
                + (["历史与日志"] if may_see_history else []))
 with tabs[0]:
     st.subheader(f"近三年（{batch.window[0]}—{batch.window[-1]}年）数据")
-    show_figures()
+    application_view.show_figures(app, batch)
     show_checks()
-with tabs[1]:
-    show_pairs(labelled_fields(app.basic, skip=("overall_situation",)))
-    st.markdown("**试点负责人**")
-    show_pairs(labelled_fields(app.basic.lead))
-    st.markdown("**试点联系人**")
-    show_pairs(labelled_fields(app.basic.contact))
-    show_pairs(labelled_fields(app.commitment) + labelled_fields(app.recommendation)
-               + [("提交日期", display_value(app.submitted_on))])
-    st.markdown("**试点申报单位总体情况**")
-    st.write(app.basic.overall_situation or "—")
-with tabs[2]:
-    show_pairs(labelled_fields(app.ip_management))
-    st.markdown("**知识产权管理制度建设情况**")
-    st.dataframe(rows_table(app.ip_management.rule_documents), hide_index=True)
-    st.markdown("**近三年知识产权管理经费投入**")
-    st.dataframe(rows_table(app.ip_management.spending), hide_index=True)
-    st.markdown("**优先申报条件（申报单位自述，待核实）**")
-    st.dataframe(rows_table(app.priority_claims), hide_index=True)
-    st.markdown("**知识产权运营机构建设情况**")
-    st.write(app.operation_institution or "—")
-    st.markdown("**从事专利转化专职人员情况**")
-    st.write(app.conversion_staff_situation or "—")
-with tabs[3]:
-    st.markdown("**专利授权与有效专利**")
-    st.dataframe(rows_table(app.patents), hide_index=True)
-    st.markdown("**专利转让、许可、作价入股**")
-    st.dataframe(rows_table(app.conversions), hide_index=True)
-    st.markdown(f"**近三年累计对接企业数**：{display_value(app.enterprises_connected)}")
-with tabs[4]:
-    st.dataframe(rows_table(app.budget.rows), hide_index=True)
-    st.markdown(f"合计（各行之和）：{display_value(app.budget.total)} 万元；其中拟定申请 "
-                f"{display_value(app.budget.requested)} 万元，拟定配套 {display_value(app.budget.matching)} 万元；"
-                f"申报书所填合计：{display_value(app.budget.declared_total)} 万元。")
-with tabs[5]:
-    if not app.attachments:
-        st.info("没有附件。")
-    for attachment in app.attachments:
-        with st.container(border=True):
-            st.markdown(f"**{attachment.kind}**：{attachment.filename}（{attachment.size:,} 字节，SHA-256 {attachment.sha256[:16]}…）")
-            content = applications.attachment_content(store, principal, batch.batch_id, code, attachment.sha256)
-            if content is not None:
-                st.download_button("下载", content, file_name=attachment.filename, key=f"download_{attachment.sha256}")
-            if attachment.kind is AttachmentKind.PLAN and attachment.text:
-                with st.expander("查看全文"):
-                    st.text(attachment.text)
+application_view.show_sections(
+    tabs[1:6], app,
+    lambda attachment: applications.attachment_content(store, principal, batch.batch_id, code, attachment.sha256))
 if may_see_history:
     with tabs[6]:
         history = applications.application_history(store, principal, batch.batch_id, code)

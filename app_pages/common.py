@@ -18,6 +18,7 @@ BATCH_KEY = "batch_id"
 SESSION_KEY = "session_token"
 FLASH_KEY = "flash_message"
 SELECTED_APPLICATION_KEY = "selected_credit_code"
+SELECTED_TASK_KEY = "selected_score_task"  # "round_id|credit_code": the sheet 我的评审 opens on the 评分 page
 
 
 class PageSpec(NamedTuple):
@@ -44,6 +45,12 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/rounds.py", "评审轮次", ":material/event_note:", Permission.VIEW_ASSIGNMENTS, "专家与评审"),
     PageSpec("app_pages/assignment.py", "评审分配", ":material/assignment_ind:", Permission.VIEW_ASSIGNMENTS,
              "专家与评审"),
+    PageSpec("app_pages/review_progress.py", "评审进度", ":material/monitoring:", Permission.VIEW_ASSIGNMENTS,
+             "专家与评审"),
+    PageSpec("app_pages/rubrics_page.py", "评分标准", ":material/rule:", Permission.VIEW_ASSIGNMENTS, "专家与评审"),
+    # An expert holds no permission of the pages above, so 我的评审 is the first page and where they land.
+    PageSpec("app_pages/my_reviews.py", "我的评审", ":material/rate_review:", Permission.SCORE, "评审"),
+    PageSpec("app_pages/score.py", "评分", ":material/edit_note:", Permission.SCORE, "评审"),
     PageSpec("app_pages/users.py", "用户与角色", ":material/manage_accounts:", Permission.MANAGE_ACCOUNTS, "系统"),
     PageSpec("app_pages/account.py", "账号", ":material/account_circle:", None, "系统"),
 ]
@@ -164,6 +171,11 @@ def sidebar(store: Storage, session: ActiveSession) -> Batch | None:
 
 def current_batch() -> Batch:
     return storage().get_batch(st.session_state[BATCH_KEY])
+
+
+def select_task(session_state, round_id: str, credit_code: str) -> None:
+    """The sheet the 评分 page opens next (what 我的评审 leaves in the session when a row is opened)."""
+    session_state[SELECTED_TASK_KEY] = f"{round_id}|{credit_code}"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

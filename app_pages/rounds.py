@@ -46,10 +46,13 @@ def rules_inputs(prefix: str, rules: ConflictRules) -> dict:
     }
 
 
-def rubric_input(column, prefix: str, current: str) -> str:
-    """A choice among the valid rubric files; the round freezes the chosen file's text when saved."""
+def rubric_input(column, prefix: str, current: str, kind: RoundKind) -> str:
+    """A choice among the valid rubric files, those made for the round's kind first (the form sends the kind only
+    on saving, so the others stay listed; saving refuses a rubric of another kind); the round freezes the chosen
+    file's text when saved."""
     valid = {f.loaded.rubric.id: f.loaded.rubric for f in rubric_files() if f.loaded}
-    options = sorted(valid) + ([current] if current and current not in valid else [])
+    options = sorted(valid, key=lambda i: (valid[i].kind != kind, i))
+    options += [current] if current and current not in valid else []
     return column.selectbox("评分标准", options, index=options.index(current) if current in options else 0,
                             format_func=lambda rubric_id: valid[rubric_id].label if rubric_id in valid else rubric_id,
                             key=f"{prefix}_rubric", help="保存轮次时冻结评分标准文件的当前内容；之后修改文件不影响本轮次。")
@@ -68,7 +71,7 @@ def settings_inputs(prefix: str, current: RoundSettings | None) -> dict:
         "title": left.text_input("轮次名称（可选）", current.title, key=f"{prefix}_title"),
         "kind": middle.selectbox("评审类型", list(RoundKind), index=list(RoundKind).index(current.kind),
                                  key=f"{prefix}_kind"),
-        "rubric_id": rubric_input(right, prefix, current.rubric_id if prefix != "new" else ""),
+        "rubric_id": rubric_input(right, prefix, current.rubric_id if prefix != "new" else "", current.kind),
         "mode": st.radio("分配方式", list(RoundMode), index=list(RoundMode).index(current.mode), horizontal=True,
                          key=f"{prefix}_mode"),
     }

@@ -367,6 +367,15 @@ def record_dissent(storage: Storage, principal: Principal, round_id: str, credit
                       revision_event="不同意见")
 
 
+def review_attachment(storage: Storage, principal: Principal, round_id: str, credit_code: str,
+                      sha256: str) -> bytes | None:
+    """A file of an application the expert was assigned (the three-year plan, …): only the assigned expert's."""
+    context = review_context(storage, principal, round_id, credit_code)
+    if sha256 not in {a.sha256 for a in context.application.attachments}:
+        raise AccessDenied("该文件不属于这份申报书。")
+    return storage.attachment_content(sha256)
+
+
 # --- an expert's list, and the round's progress -------------------------------------------
 
 

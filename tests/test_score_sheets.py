@@ -25,6 +25,7 @@ from scoring.score_sheets import (
     open_sheet,
     record_dissent,
     reopen_sheet,
+    review_attachment,
     round_progress,
     save_draft,
     sheet_history,
@@ -483,3 +484,16 @@ def test_staff_see_an_experts_list_without_a_drafts_total(storage, task):
     assert (listed.status, listed.scored, listed.total) == (SheetStatus.DRAFT, 1, None)
     with pytest.raises(AccessDenied):
         expert_tasks(storage, expert_principal("ZJ-9999"), expert.expert_id, round_id)
+
+
+def test_only_the_assigned_expert_reads_the_applications_files(storage, task):
+    round_id, code, expert = task
+    plan = next(a for a in storage.get_application("2023", code).attachments)
+    other = next(p for p in pairs(storage) if p.expert_id not in {q.expert_id for q in pairs(storage)
+                                                                 if q.credit_code == code})
+
+    assert review_attachment(storage, expert, round_id, code, plan.sha256) == storage.attachment_content(plan.sha256)
+    with pytest.raises(AccessDenied):
+        review_attachment(storage, expert_principal(other.expert_id), round_id, code, plan.sha256)
+    with pytest.raises(AccessDenied, match="该文件不属于这份申报书"):
+        review_attachment(storage, expert, round_id, code, "0" * 64)

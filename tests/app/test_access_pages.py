@@ -13,7 +13,9 @@ from scoring.models import City
 from tests.app.conftest import ADMIN, PASSWORD, ROOT, create_person, new_app, open_page, signed_in
 
 PAGE_FILES = [spec.path.removeprefix("app_pages/") for spec in common.PAGES]
-EXPERT_POOL_PAGES = {"experts.py", "conflicts.py", "rounds.py", "assignment.py"}
+EXPERT_POOL_PAGES = {"experts.py", "conflicts.py", "rounds.py", "assignment.py", "review_progress.py",
+                     "rubrics_page.py"}
+EXPERT_PAGES = {"my_reviews.py", "score.py", "account.py"}
 CITY_PAGES = {"overview.py", "applications.py", "application_detail.py", "account.py"}
 OBSERVER_PAGES = CITY_PAGES | EXPERT_POOL_PAGES
 STAFF_PAGES = OBSERVER_PAGES | {"import_page.py"}
@@ -201,18 +203,18 @@ def test_an_expert_gets_no_application_page_even_by_switch_page(store):
     expert = new_app()
     expert.session_state[common.SESSION_KEY] = accounts.login(store, "li", PASSWORD)
     expert.run()
-    assert titles(expert) == ["账号"] and openable(expert) == {"account.py"}
+    assert titles(expert) == ["我的评审"] and openable(expert) == EXPERT_PAGES
     with pytest.raises(ValueError):
         expert.switch_page("app_pages/overview.py")
 
     # The same browser session, its pages registered while staff were signed in, then the expert's token:
     staff.session_state[common.SESSION_KEY] = accounts.login(store, "li", PASSWORD)
     staff.switch_page("app_pages/application_detail.py").run()
-    assert titles(staff) == ["账号"]
+    assert titles(staff) == ["我的评审"]
     assert not staff.dataframe and not staff.tabs
 
 
-@pytest.mark.parametrize("page", sorted(set(PAGE_FILES) - {"account.py"}))
+@pytest.mark.parametrize("page", sorted(set(PAGE_FILES) - EXPERT_PAGES))
 def test_a_page_opened_directly_without_the_role_shows_an_error_and_stops(store, page):
     create_person(store, "li", "李四", Grant(role=Role.EXPERT))
     at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages import common
 from scoring import accounts
 from scoring.access import Grant, Role
+from scoring.models import RoundKind
 from scoring.assigning import commit_assignment, preview_assignment
 from scoring.experts import conflict_report, list_experts, record_recusal
 from scoring.models import ConflictRules
@@ -86,11 +87,11 @@ def test_rounds_page_creates_a_round_from_the_form(store):
     assert table(at, "轮次编号").iloc[0]["轮次名称"] == "2023年度遴选评审"
 
 
-def test_rounds_page_refuses_a_rubric_made_for_another_kind_in_chinese(store):
+def test_rounds_page_offers_the_selection_rubric_first_and_refuses_one_of_another_kind(store):
     at = open_page(store, "rounds.py")
+    assert at.selectbox(key="new_rubric").value == "selection"
 
-    at.selectbox(key="new_kind").select("年度验收")
-    at.selectbox(key="new_rubric").select("selection")
+    at.selectbox(key="new_kind").set_value(RoundKind.ANNUAL_ACCEPTANCE)
     labelled(at, "新建评审轮次").click().run()
 
     assert any("不能用于“年度验收”轮次" in e.value for e in at.error)
