@@ -49,3 +49,32 @@ CRITERION_SUMS = """
     GROUP BY s.credit_code, c.criterion_id
     ORDER BY s.credit_code, c.criterion_id
 """
+
+# Each expert's submitted sheets: how far above (lenient) or below (severe) the applications' means the expert
+# scores on average (over applications with two or more sheets), and the range of the expert's own totals.
+EXPERT_TENDENCIES = f"""
+    WITH {SHEET_TOTALS_CTE},
+    application_means AS (
+        SELECT credit_code, avg(total) AS mean FROM sheet_totals GROUP BY credit_code HAVING count(*) >= 2
+    )
+    SELECT t.expert_id,
+           count(*) AS sheets,
+           count(m.mean) AS compared,
+           avg(t.total - m.mean) AS deviation,
+           min(t.total) AS lowest,
+           max(t.total) AS highest
+    FROM sheet_totals AS t LEFT JOIN application_means AS m USING (credit_code)
+    GROUP BY t.expert_id
+    ORDER BY t.expert_id
+"""
+
+# Submitted criterion scores at 0 or at the maximum with no comment; criterion_maxima is registered by the caller.
+EXTREMES_WITHOUT_COMMENT = """
+    SELECT s.credit_code, s.expert_id, c.criterion_id, c.points
+    FROM score_sheets AS s
+    JOIN sheet_scores AS c USING (round_id, credit_code, expert_id)
+    JOIN criterion_maxima AS m ON m.criterion_id = c.criterion_id
+    WHERE s.round_id = $round_id AND s.status = '已提交' AND trim(c.comment) = ''
+      AND (c.points = 0 OR c.points = m.max_points)
+    ORDER BY s.credit_code, s.expert_id, c.criterion_id
+"""
