@@ -107,7 +107,7 @@ def measure(path: Path, repeat: int) -> dict:
     with Storage(path) as storage:
         rows = storage.cursor().execute("SELECT count(*) FROM sheet_scores").fetchall()[0][0]
         aggregate_s, scores = timed(lambda: aggregate_round(storage, staff, "2023-01"), repeat)
-        flags_s, flags = timed(lambda: round_flags(storage, staff, "2023-01"), repeat)
+        flags_s, flags = timed(lambda: round_flags(storage, staff, "2023-01", scores), repeat)
         inputs = [RankInput(credit_code=s.credit_code, final=s.expert_score, tie_values=(s.criterion_means["c1"],))
                   for s in scores]
         rank_s, ranked = timed(lambda: rank(inputs), repeat)

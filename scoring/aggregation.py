@@ -65,8 +65,10 @@ def aggregate_round(storage: Storage, principal: Principal, round_id: str) -> li
     drop_from = round_rubric(storage, review_round).aggregation.trim_from_sheets
     cursor = storage.cursor()
     criterion_means: dict[str, dict[str, Decimal]] = {}
-    for code, criterion_id, sheets, points_sum in cursor.execute(q.CRITERION_SUMS, {"round_id": round_id}).fetchall():
-        criterion_means.setdefault(code, {})[criterion_id] = rounded(points_sum / sheets)
+    columns = cursor.execute(q.CRITERION_MEAN_CENTS, {"round_id": round_id}).fetchnumpy()
+    for code, criterion_id, cents in zip(columns["credit_code"].tolist(), columns["criterion_id"].tolist(),
+                                         columns["mean_cents"].tolist()):
+        criterion_means.setdefault(code, {})[criterion_id] = Decimal(cents).scaleb(-2)
     scores = []
     for code, sheets, total_sum, lowest, highest, lowest_expert, highest_expert, spread in cursor.execute(
             q.APPLICATION_TOTALS, {"round_id": round_id}).fetchall():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scoring import rounds
 from scoring import score_sheets as sheets
-from scoring.access import AccessDenied, Permission, require
+from scoring.access import AccessDenied
 from scoring.cli import CliError, emit, principal
 from scoring.models import Opinion, ScoreSheet, SheetStatus, compact_code
 from scoring.rounds import RoundError

@@ -10,13 +10,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from scoring.access import Permission, Principal, require
-from scoring.aggregation import aggregate_round, rounded
-from scoring.models import SheetStatus
+from scoring.aggregation import ApplicationScore, aggregate_round, rounded
 from scoring.rounds import round_rubric, stored_round
 from scoring.rubrics import points_text
 from scoring.storage import Storage
 from scoring.storage import aggregation_queries as q
-from scoring.storage import round_store, sheet_store
 
 # An expert is flagged once they score on average further than this share of the disagreement threshold from the
 # applications' means, over at least MIN_SHEETS_FOR_TENDENCY sheets.
@@ -46,14 +44,16 @@ class Flag(BaseModel):
     sheets: tuple[tuple[str, str], ...] = ()
 
 
-def round_flags(storage: Storage, principal: Principal, round_id: str) -> list[Flag]:
-    """Every flag of the round, by kind; staff and observers only."""
+def round_flags(storage: Storage, principal: Principal, round_id: str,
+                scores: list[ApplicationScore] | None = None) -> list[Flag]:
+    """Every flag of the round, by kind; staff and observers only. `scores`: the round's aggregate when the caller
+    has it already."""
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
     rubric = round_rubric(storage, review_round)
     threshold = rubric.aggregation.disagreement_range
     flags = _incomplete(storage, round_id)
-    for score in aggregate_round(storage, principal, round_id):
+    for score in scores if scores is not None else aggregate_round(storage, principal, round_id):
         if score.sheets >= 2 and score.range > threshold:
             flags.append(Flag(
                 kind=FlagKind.DISAGREEMENT, credit_code=score.credit_code,
@@ -88,12 +88,9 @@ def round_flags(storage: Storage, principal: Principal, round_id: str) -> list[F
 
 def _incomplete(storage: Storage, round_id: str) -> list[Flag]:
     """Applications with an assigned, unrecused expert whose sheet is not submitted."""
-    states = sheet_store.sheet_states(storage, round_id)
-    missing: dict[str, list[tuple[str, SheetStatus]]] = {}
-    for pair in round_store.current_pairs(storage, round_id):
-        status = states.get((pair.credit_code, pair.expert_id), (SheetStatus.NOT_STARTED, None))[0]
-        if status in (SheetStatus.NOT_STARTED, SheetStatus.DRAFT):
-            missing.setdefault(pair.credit_code, []).append((pair.expert_id, status))
+    missing: dict[str, list[tuple[str, str]]] = {}
+    for code, expert_id, status in storage.cursor().execute(q.UNFINISHED_PAIRS, {"round_id": round_id}).fetchall():
+        missing.setdefault(code, []).append((expert_id, status))
     return [Flag(kind=FlagKind.INCOMPLETE, credit_code=code,
                  message="未提交评分表：" + "、".join(f"{expert}（{status}）" for expert, status in absent),
                  sheets=tuple((code, expert) for expert, _ in absent))

@@ -11,7 +11,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scoring import clock
 from scoring.access import AccessDenied, Permission, Principal, require
 from scoring.models import (
     ActionKind,

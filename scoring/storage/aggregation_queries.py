@@ -41,13 +41,14 @@ SHEET_TOTALS = f"""
     SELECT credit_code, expert_id, total FROM sheet_totals ORDER BY credit_code, expert_id
 """
 
-CRITERION_SUMS = """
-    SELECT s.credit_code, c.criterion_id, count(*) AS sheets, sum(c.points) AS points_sum
+# Criterion means in whole cents, rounded half up ((2·sum + n) div 2n), so the division stays exact integers.
+CRITERION_MEAN_CENTS = """
+    SELECT s.credit_code, c.criterion_id,
+           (2 * CAST(sum(c.points) * 100 AS BIGINT) + count(*)) // (2 * count(*)) AS mean_cents
     FROM score_sheets AS s
     JOIN sheet_scores AS c USING (round_id, credit_code, expert_id)
     WHERE s.round_id = $round_id AND s.status = '已提交'
     GROUP BY s.credit_code, c.criterion_id
-    ORDER BY s.credit_code, c.criterion_id
 """
 
 # Each expert's submitted sheets: how far above (lenient) or below (severe) the applications' means the expert
@@ -77,4 +78,14 @@ EXTREMES_WITHOUT_COMMENT = """
     WHERE s.round_id = $round_id AND s.status = '已提交' AND trim(c.comment) = ''
       AND (c.points = 0 OR c.points = m.max_points)
     ORDER BY s.credit_code, s.expert_id, c.criterion_id
+"""
+
+# Assignments in force whose sheet is neither submitted nor recused, with the sheet's state ('未开始' when none).
+UNFINISHED_PAIRS = """
+    SELECT a.credit_code, a.expert_id, coalesce(s.status, '未开始') AS status
+    FROM assignments AS a
+    LEFT JOIN score_sheets AS s USING (round_id, credit_code, expert_id)
+    WHERE a.round_id = $round_id AND a.removed_at IS NULL
+      AND coalesce(s.status, '未开始') IN ('未开始', '草稿')
+    ORDER BY a.credit_code, a.expert_id
 """
