@@ -88,3 +88,33 @@ def sheet_totals(storage: Storage, principal: Principal, round_id: str) -> dict[
     for code, expert_id, total in storage.cursor().execute(q.SHEET_TOTALS, {"round_id": round_id}).fetchall():
         totals.setdefault(code, {})[expert_id] = total
     return totals
+
+
+def normalised_scores(totals: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:
+    """Per-expert normalisation for distributed rounds, shown beside the raw result and never replacing it: each
+    expert's totals become z-scores over their own sheets (0 for an expert with one sheet or one total for all),
+    mapped back to the points scale with the mean and spread of all totals; an application's normalised score is
+    the mean of its mapped totals. Input: {credit code: {expert id: total}}."""
+    by_expert: dict[str, list[float]] = {}
+    for sheets in totals.values():
+        for expert_id, total in sheets.items():
+            by_expert.setdefault(expert_id, []).append(float(total))
+    everything = [t for values in by_expert.values() for t in values]
+    if not everything:
+        return {}
+    overall_mean, overall_spread = _mean_and_spread(everything)
+    tendencies = {expert_id: _mean_and_spread(values) for expert_id, values in by_expert.items()}
+    result = {}
+    for code, sheets in totals.items():
+        mapped = []
+        for expert_id, total in sheets.items():
+            mean, spread = tendencies[expert_id]
+            z = (float(total) - mean) / spread if spread > 0 else 0.0
+            mapped.append(overall_mean + z * overall_spread)
+        result[code] = rounded(Decimal(repr(sum(mapped) / len(mapped))))
+    return result
+
+
+def _mean_and_spread(values: list[float]) -> tuple[float, float]:
+    mean = sum(values) / len(values)
+    return mean, (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5

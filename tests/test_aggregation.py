@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.access import AccessDenied
-from scoring.aggregation import aggregate_round, rounded, sheet_totals, trimmed_mean
+from scoring.aggregation import aggregate_round, normalised_scores, rounded, sheet_totals, trimmed_mean
 from scoring.score_sheets import save_draft, submit_sheet
 from tests.round_builders import STAFF, expert_principal
 from tests.scoring_builders import assigned_storage, pairs, rubric, the_round
@@ -74,3 +74,18 @@ def test_a_round_aggregates_only_submitted_sheets_with_criterion_means(storage):
 def test_experts_cannot_aggregate_a_round(storage):
     with pytest.raises(AccessDenied):
         aggregate_round(storage, expert_principal(pairs(storage)[0].expert_id), the_round(storage).round_id)
+
+
+def test_normalisation_maps_each_experts_z_scores_back_to_the_points_scale():
+    # A gives 80 and 90 (mean 85, spread 5), B gives 60 and 80 (mean 70, spread 10): both rank app2 one spread
+    # above their mean. All totals: mean 77.5, spread √118.75 = 10.8972…; so app1 77.5 − 10.90, app2 77.5 + 10.90.
+    totals = {"app1": {"A": Decimal("80"), "B": Decimal("60")}, "app2": {"A": Decimal("90"), "B": Decimal("80")}}
+
+    assert normalised_scores(totals) == {"app1": Decimal("66.60"), "app2": Decimal("88.40")}
+
+
+def test_normalisation_leaves_an_expert_with_one_total_for_all_at_the_overall_mean():
+    totals = {"app1": {"A": Decimal("70")}, "app2": {"A": Decimal("70")}}
+
+    assert normalised_scores(totals) == {"app1": Decimal("70.00"), "app2": Decimal("70.00")}
+    assert normalised_scores({}) == {}
