@@ -29,6 +29,7 @@ class RoundAction(StrEnum):
 
     ROUND_CREATE = "round.create"
     ROUND_UPDATE = "round.update"
+    ROUND_CLOSE = "round.close"
     ASSIGNMENT_COMMIT = "assignment.commit"
     ASSIGNMENT_ADD = "assignment.add"
     ASSIGNMENT_REMOVE = "assignment.remove"
@@ -119,6 +120,9 @@ class ReviewRound(RoundSettings):
     round_id: Annotated[str, Field(min_length=1, max_length=60)] = Field(title="轮次编号")
     # The rubric text the round was opened with, frozen by its hash: editing the file later changes nothing here.
     rubric_sha256: str = Field("", title="评分标准版本（SHA-256）")
+    # Set when staff close the scoring: from then on only sheets they reopen change, and the ranking marks them.
+    closed_at: datetime | None = Field(None, title="评审结束时间")
+    closed_by: str = Field("", title="结束评审操作人")
 
     @property
     def label(self) -> str:
@@ -210,6 +214,7 @@ def update_round(storage: Storage, principal: Principal, review_round: ReviewRou
         before = stored_round(tx, review_round.round_id)
         if before.batch_id != review_round.batch_id:
             raise RoundError("评审轮次不能改换批次，请在新批次中新建轮次。")
+        review_round = review_round.model_copy(update={"closed_at": before.closed_at, "closed_by": before.closed_by})
         if review_round.rubric_id != before.rubric_id:
             review_round = review_round.model_copy(update={"rubric_sha256": _freeze_rubric(tx, review_round)})
         else:
@@ -222,6 +227,21 @@ def update_round(storage: Storage, principal: Principal, review_round: ReviewRou
         tx.audit(RoundAction.ROUND_UPDATE, round_entity(review_round.batch_id, review_round.round_id), reason,
                  {"changes": difference})
     return review_round
+
+
+def close_round(storage: Storage, principal: Principal, round_id: str, reason: str) -> ReviewRound:
+    """End the scoring of a round (评审结束): experts can no longer change a sheet unless staff reopen it, and every
+    change after this moment is shown in the ranking."""
+    reason = checked_reason(reason, "结束评审")
+    with storage.transaction(principal.actor) as tx:
+        review_round = stored_round(tx, round_id)
+        require(principal, Permission.MANAGE_ROUNDS, review_round.batch_id)
+        if review_round.closed_at:
+            raise RoundError(f"评审轮次 {round_id} 已于 {review_round.closed_at:%Y-%m-%d %H:%M} 结束。")
+        closed = review_round.model_copy(update={"closed_at": tx.now, "closed_by": tx.actor})
+        store.replace_round(tx, round_id, closed.model_dump_json())
+        tx.audit(RoundAction.ROUND_CLOSE, round_entity(review_round.batch_id, round_id), reason)
+    return closed
 
 
 def _freeze_rubric(tx: Transaction, settings: RoundSettings) -> str:

@@ -142,6 +142,8 @@ def _require_editable(review_round: ReviewRound, sheet: ScoreSheet, now: datetim
         raise ScoringError("已对该申报书申请回避，不能评分。")
     if sheet.reopened_reason:
         return  # staff sent it back: it stays editable after the round's closing time
+    if review_round.closed_at:
+        raise ScoringError(f"评审已于 {review_round.closed_at:%Y-%m-%d %H:%M} 结束，不能再修改评分。")
     if review_round.opens_at and now < review_round.opens_at:
         raise ScoringError(f"评审将于 {review_round.opens_at:%Y-%m-%d %H:%M} 开始，尚不能评分。")
     if review_round.closes_at and now > review_round.closes_at:

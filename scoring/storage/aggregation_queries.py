@@ -89,3 +89,12 @@ UNFINISHED_PAIRS = """
       AND coalesce(s.status, '未开始') IN ('未开始', '草稿')
     ORDER BY a.credit_code, a.expert_id
 """
+
+# Submissions after the round was closed (sheets staff reopened and the expert submitted again), with the total
+# the sheet had at its last submission before the close.
+SUBMISSIONS_AFTER = """
+    SELECT credit_code, expert_id, revision, data, recorded_at, recorded_by
+    FROM sheet_revisions
+    WHERE round_id = $round_id AND event IN ('提交', '退回')
+    ORDER BY credit_code, expert_id, revision
+"""
