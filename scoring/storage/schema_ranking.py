@@ -14,3 +14,28 @@ RANKING_SCHEMA: list[str] = [
         superseded_at TIMESTAMP
     )""",
 ]
+
+# The meeting's decision per application, and the frozen shortlists; neither is ever overwritten.
+MEETING_SCHEMA: list[str] = [
+    """CREATE TABLE meeting_decisions (
+        round_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        against_ranking BOOLEAN NOT NULL,
+        rank_then INTEGER,
+        decided_by VARCHAR NOT NULL,
+        decided_at TIMESTAMP NOT NULL,
+        superseded_at TIMESTAMP
+    )""",
+    """CREATE TABLE shortlist_versions (
+        round_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        data VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        created_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (round_id, version)
+    )""",
+]
