@@ -10,12 +10,13 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring.access import Permission, Principal, require
 from scoring.aggregation import aggregate_round, normalised_scores, sheet_totals
-from scoring.bonuses import round_bonuses
+from scoring.bonuses import ApplicationBonus, round_bonuses
 from scoring.figures import numeric_figure
 from scoring.models import ScoreSheet, SheetStatus
 from scoring.ranking import RankInput, rank
-from scoring.rounds import ReviewRound, RoundMode, round_rubric, stored_round
+from scoring.rounds import ReviewRound, RoundError, RoundMode, round_rubric, stored_round
 from scoring.rubrics import Rubric, TieBreak
+from scoring.score_sheets import submitted_sheets
 from scoring.storage import Storage
 from scoring.storage import aggregation_queries as q
 from scoring.storage import round_store, sheet_store
@@ -151,3 +152,32 @@ def round_ranking(storage: Storage, principal: Principal, round_id: str) -> Roun
             changed_after_close=code in changed))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.credit_code))
     return RoundRanking(review_round=review_round, rubric=rubric, rows=rows, changes=changes)
+
+
+class Explanation(BaseModel):
+    """One application's place, traced to its sheets: every submitted sheet with its total, which totals the trimmed
+    mean dropped, the bonus lines with their evidence and checks, and the ranking row with its tie-break."""
+
+    row: RankingRow
+    sheets: list[ScoreSheet]
+    dropped: dict[str, str]  # expert id → "最高分" / "最低分"
+    bonus: ApplicationBonus | None
+    changes: list[ScoreChange]
+    tie_break_rules: list[str]
+
+
+def explain_application(storage: Storage, principal: Principal, round_id: str, credit_code: str) -> Explanation:
+    """Why an application stands where it does; staff and observers only (submitted sheets only)."""
+    ranking = round_ranking(storage, principal, round_id)
+    row = next((r for r in ranking.rows if r.credit_code == credit_code), None)
+    if row is None:
+        raise RoundError(f"评审轮次 {round_id} 中没有统一社会信用代码为 {credit_code} 的申报书。")
+    score = next((s for s in aggregate_round(storage, principal, round_id) if s.credit_code == credit_code), None)
+    dropped = {}
+    if score and score.trimmed:
+        dropped = {score.highest_expert: "最高分", score.lowest_expert: "最低分"}
+    return Explanation(
+        row=row, sheets=submitted_sheets(storage, principal, round_id, credit_code=credit_code), dropped=dropped,
+        bonus=round_bonuses(storage, principal, round_id, [credit_code]).get(credit_code),
+        changes=[c for c in ranking.changes if c.credit_code == credit_code],
+        tie_break_rules=[tie_break_text(rule, ranking.rubric) for rule in ranking.rubric.aggregation.tie_break])

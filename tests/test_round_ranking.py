@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.bonuses import check_bonus
-from scoring.round_ranking import changes_after_close, round_ranking
+from scoring.round_ranking import changes_after_close, explain_application, round_ranking
 from scoring.rounds import RoundError, close_round, update_round
 from scoring.score_sheets import ScoringError, declare_recusal, reopen_sheet, save_draft, submit_sheet
 from tests.round_builders import OBSERVER, STAFF, expert_principal
@@ -111,3 +111,21 @@ def test_editing_a_closed_round_keeps_it_closed(storage):
     edited = update_round(storage, STAFF, closed.model_copy(update={"title": "改名", "closed_at": None}), "改名称")
 
     assert (edited.title, edited.closed_at, edited.closed_by) == ("改名", closed.closed_at, "staff")
+
+
+def test_one_application_is_explained_by_its_sheets_the_dropped_totals_and_the_bonus(storage):
+    round_id = the_round(storage).round_id
+    (code, experts), _ = two_applications(storage)
+    assert len(experts) == 5
+    for expert_id, cut in zip(experts, ("0", "2", "4", "6", "8")):  # 100, 98, 96, 94, 92
+        submit(storage, expert_id, code, sheet(storage, {"management": cut}))
+    check_bonus(storage, STAFF, round_id, code, "standard", True, "证书核实无误")
+
+    explanation = explain_application(storage, OBSERVER, round_id, code)
+
+    assert len(explanation.sheets) == 5
+    assert explanation.dropped == {experts[0]: "最高分", experts[4]: "最低分"}
+    assert (explanation.row.mean, explanation.row.expert_score, explanation.row.final) == (
+        Decimal("96.00"), Decimal("96.00"), Decimal("99.00"))
+    assert explanation.bonus.points == 3
+    assert explanation.tie_break_rules == ["指标“转化实施基础”均分较高", "申报书数据“近三年专利转化实施数（件）”较大"]
