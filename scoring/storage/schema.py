@@ -2,7 +2,7 @@
 from scoring.storage.schema_accounts import ACCOUNTS_SCHEMA
 from scoring.storage.schema_experts import EXPERTS_SCHEMA
 from scoring.storage.schema_rounds import ROUNDS_SCHEMA
-from scoring.storage.schema_ranking import MEETING_SCHEMA, RANKING_SCHEMA
+from scoring.storage.schema_ranking import MEETING_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA
 from scoring.storage.schema_scoring import SCORING_SCHEMA
 
 # Each entry brings the schema from version i to i + 1. Append, never edit a released one.
@@ -93,6 +93,7 @@ MIGRATIONS: list[list[str]] = [
     SCORING_SCHEMA,
     RANKING_SCHEMA,
     MEETING_SCHEMA,
+    RATINGS_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

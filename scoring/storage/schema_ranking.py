@@ -39,3 +39,17 @@ MEETING_SCHEMA: list[str] = [
         PRIMARY KEY (round_id, version)
     )""",
 ]
+
+# Staff's rating of each expert's work in a round (履职评价), kept on the expert's record for later selection.
+RATINGS_SCHEMA: list[str] = [
+    """CREATE TABLE expert_ratings (
+        round_id VARCHAR NOT NULL,
+        expert_id VARCHAR NOT NULL,
+        rating VARCHAR NOT NULL,
+        note VARCHAR NOT NULL,
+        figures VARCHAR NOT NULL,
+        rated_by VARCHAR NOT NULL,
+        rated_at TIMESTAMP NOT NULL,
+        superseded_at TIMESTAMP
+    )""",
+]
