@@ -73,7 +73,8 @@ def aggregate_round(storage: Storage, principal: Principal, round_id: str) -> li
     for code, sheets, total_sum, lowest, highest, lowest_expert, highest_expert, spread in cursor.execute(
             q.APPLICATION_TOTALS, {"round_id": round_id}).fetchall():
         score, trimmed = _expert_score(total_sum, lowest, highest, sheets, drop_from)
-        scores.append(ApplicationScore(
+        # model_construct: every value is typed by the query or computed above; a round has thousands of these.
+        scores.append(ApplicationScore.model_construct(
             credit_code=code, sheets=sheets, mean=rounded(total_sum / sheets), expert_score=score, trimmed=trimmed,
             lowest=lowest, highest=highest, lowest_expert=lowest_expert, highest_expert=highest_expert,
             spread=float(spread or 0.0), criterion_means=criterion_means.get(code, {})))

@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     from scoring.cli_scoring import add_scoring_commands
 
     add_scoring_commands(commands, common, printing)
+
+    from scoring.cli_ranking import add_ranking_commands
+
+    add_ranking_commands(commands, common, printing)
     return parser
 
 

@@ -43,7 +43,7 @@ def _moment(text: str) -> datetime:
 
 
 def _add_round(commands, common, printing, batch_arg) -> None:
-    group = commands.add_parser("round", help="评审轮次：新建、列出",
+    group = commands.add_parser("round", help="评审轮次：新建、列出、结束评审",
                                 description="管理批次的评审轮次（评审类型、评分标准、时间、分配方式、专家数与负荷）。")
     actions = group.add_subparsers(dest="round_command", required=True, metavar="子命令")
 

@@ -74,13 +74,15 @@ def round_flags(storage: Storage, principal: Principal, round_id: str,
                               message=f"已提交的 {sheets} 份评分表总分均为 {points_text(lowest)} 分"))
     maxima = pd.DataFrame([{"criterion_id": c.id, "max_points": float(c.max_points)} for c in rubric.criteria])
     cursor.register("criterion_maxima", maxima)
+    criteria = {c.id: c for c in rubric.criteria}
     for code, expert_id, criterion_id, points in cursor.execute(q.EXTREMES_WITHOUT_COMMENT,
                                                                 {"round_id": round_id}).fetchall():
-        criterion = rubric.criterion(criterion_id)
+        criterion = criteria[criterion_id]
         which = "满分" if points == criterion.max_points else "零分"
-        flags.append(Flag(kind=FlagKind.EXTREME_WITHOUT_COMMENT, credit_code=code, expert_id=expert_id,
-                          message=f"“{criterion.name}”打{which}（{points_text(points)} 分）未写评语",
-                          sheets=((code, expert_id),)))
+        # model_construct: the values come typed from the query, and a careless round can give tens of thousands.
+        flags.append(Flag.model_construct(kind=FlagKind.EXTREME_WITHOUT_COMMENT, credit_code=code,
+                                          expert_id=expert_id, sheets=((code, expert_id),),
+                                          message=f"“{criterion.name}”打{which}（{points_text(points)} 分）未写评语"))
     cursor.unregister("criterion_maxima")
     order = list(FlagKind)
     return sorted(flags, key=lambda f: (order.index(f.kind), f.credit_code, f.expert_id))

@@ -66,8 +66,8 @@ def rank(entries: Sequence[RankInput]) -> list[Ranked]:
                       if 0 <= j < len(places) and places[j][0].final == group[0].final]
         rules = [r for r in (_first_difference(group[0], other) for other in same_score) if r is not None]
         for entry in group:
-            ranked.append(Ranked(credit_code=entry.credit_code, final=entry.final, rank=position,
-                                 tied_with=tuple(e.credit_code for e in group if e is not entry),
-                                 decided_by_rule=max(rules) if rules else None))
+            ranked.append(Ranked.model_construct(credit_code=entry.credit_code, final=entry.final, rank=position,
+                                                 tied_with=tuple(e.credit_code for e in group if e is not entry),
+                                                 decided_by_rule=max(rules) if rules else None))
         position += len(group)
     return ranked

@@ -12,26 +12,20 @@ SHEET_TOTALS_CTE = """
     )
 """
 
-# Per application: count, sum, lowest and highest total and whose they are (on a tie, the highest goes to the
-# first expert id and the lowest to the last, so one sheet is never both), and the spread. Sums stay DECIMAL; the
-# means are divided in Python with Decimal, so no float rounding enters a score.
+# Per application: count, sum, lowest and highest total and whose they are (on a tie, the lowest goes to the
+# smallest expert id and the highest to the largest, so one sheet is never both), and the spread. Sums stay
+# DECIMAL; the means are divided in Python with Decimal, so no float rounding enters a score.
 APPLICATION_TOTALS = f"""
-    WITH {SHEET_TOTALS_CTE},
-    ordered AS (
-        SELECT *,
-               row_number() OVER (PARTITION BY credit_code ORDER BY total DESC, expert_id) AS from_top,
-               row_number() OVER (PARTITION BY credit_code ORDER BY total, expert_id DESC) AS from_bottom
-        FROM sheet_totals
-    )
+    WITH {SHEET_TOTALS_CTE}
     SELECT credit_code,
            count(*) AS sheets,
            sum(total) AS total_sum,
            min(total) AS lowest,
            max(total) AS highest,
-           any_value(expert_id) FILTER (WHERE from_bottom = 1) AS lowest_expert,
-           any_value(expert_id) FILTER (WHERE from_top = 1) AS highest_expert,
+           arg_min(expert_id, (total, expert_id)) AS lowest_expert,
+           arg_max(expert_id, (total, expert_id)) AS highest_expert,
            stddev_pop(total) AS spread
-    FROM ordered
+    FROM sheet_totals
     GROUP BY credit_code
     ORDER BY credit_code
 """
