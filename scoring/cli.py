@@ -117,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     from scoring.cli_ranking import add_ranking_commands
 
     add_ranking_commands(commands, common, printing)
+
+    from scoring.cli_meeting import add_meeting_commands
+
+    add_meeting_commands(commands, common, printing)
     return parser
 
 

@@ -37,6 +37,8 @@ from scoring.score_sheets import ScoringError, declare_recusal, record_dissent, 
 from tests.factories import make_expert
 from tests.round_builders import OBSERVER, STAFF, applicant, expert_principal, new_round, small_storage
 from tests.scoring_builders import assigned_storage, full_marks, pairs, rubric, the_round
+from scoring.documents.ranking_export import panel_docx_context
+from tests.test_ranking_exports import sample_summary
 
 SECRET_COMMENT = "草稿中的评语尚未定稿"
 RECUSAL_REASON = "曾在该单位兼职三年"
@@ -291,7 +293,8 @@ def sample_document(**overrides) -> ScoreSheetDocument:
     return ScoreSheetDocument(**{**data, **overrides})
 
 
-TEMPLATE_CONTEXTS = {"score_sheet.docx": lambda: docx_context(sample_document())}
+TEMPLATE_CONTEXTS = {"score_sheet.docx": lambda: docx_context(sample_document()),
+                     "panel_summary.docx": lambda: panel_docx_context(sample_summary())}
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES_DIR.glob("*.docx")), ids=lambda p: p.name)

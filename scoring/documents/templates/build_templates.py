@@ -24,6 +24,7 @@ from scoring.documents.fonts import WORD_FONTS, WORD_LATIN, FontRole
 
 HERE = Path(__file__).resolve().parent
 SCORE_SHEET = HERE / "score_sheet.docx"
+PANEL_SUMMARY = HERE / "panel_summary.docx"
 FIXED_TIME = datetime(2024, 1, 1)
 RED = RGBColor(0xC0, 0x00, 0x00)
 # 序号 评分指标 满分 得分 评语: 15.6 cm, the text width of A4 with GB/T 9704's side margins (28 mm, 26 mm).
@@ -222,6 +223,76 @@ def score_sheet_template() -> bytes:
     return _reproducible(buffer.getvalue())
 
 
+def panel_summary_template() -> bytes:
+    """The Word template of the panel's summary of scores (专家组评分汇总表), A4 landscape; its tags read
+    `panel_docx_context` of ranking_export. The table has as many columns as the context's header: each row is one
+    `{%tc for %}` loop, and docxtpl spreads the table's width over them."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(2), Cm(2)
+
+    _fonts(doc.styles["Normal"], FontRole.FANGSONG, 12)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(0)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.25
+    _style(doc, "汇总表标题", FontRole.SONG, 18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    _style(doc, "汇总表说明", FontRole.FANGSONG, 12)
+    table_text = _style(doc, "汇总表表格", FontRole.SONG, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    table_text.paragraph_format.line_spacing = 1.1
+    header_style = _style(doc, "汇总表表头", FontRole.HEI, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    header_style.paragraph_format.line_spacing = 1.1
+    _style(doc, "汇总表注", FontRole.SONG, 9, before=3)
+    _style(doc, "汇总表签名", FontRole.KAITI, 14, before=6)
+
+    _paragraph(doc, "{{ title }}", "汇总表标题")
+    _paragraph(doc, "评审轮次：{{ round_label }}　　申报书 {{ count }} 份　　专家 {{ experts }} 名　　"
+                    "打印日期：{{ printed_on }}", "汇总表说明")
+    table = doc.add_table(rows=1, cols=3)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    _row_flags(header, header=True)
+    for cell, text in zip(header.cells, ("{%tc for name in header %}", "{{ name }}", "{%tc endfor %}")):
+        _cell(cell, text, "汇总表表头")
+        _shade(cell, "F0F0F0")
+    _cell(table.add_row().cells[0], "{%tr for cells in rows %}", "汇总表表格")
+    row = table.add_row()
+    _row_flags(row)
+    for cell, text in zip(row.cells, ("{%tc for value in cells %}", "{{ value }}", "{%tc endfor %}")):
+        _cell(cell, text, "汇总表表格")
+    _cell(table.add_row().cells[0], "{%tr endfor %}", "汇总表表格")
+    for table_row in table.rows:
+        for cell in table_row.cells:
+            cell.width = Cm(25.7 / 3)
+
+    _paragraph(doc, "{{ note }}", "汇总表注")
+    _paragraph(doc)
+    _paragraph(doc, "{{ signature_title }}：", "汇总表签名")
+    _paragraph(doc, "{%p for member in members %}")
+    _paragraph(doc, "{{ member.name }}：{{ member.blank }}", "汇总表签名")
+    _paragraph(doc, "{%p endfor %}")
+    _paragraph(doc, "{{ date_line }}", "汇总表签名")
+
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["汇总表表格"]
+    footer.add_run("第 ")
+    _field(footer, "PAGE")
+    footer.add_run(" 页，共 ")
+    _field(footer, "NUMPAGES")
+    footer.add_run(" 页")
+
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = "专家组评分汇总表（模板）", "辽宁省知识产权局", "build_templates.py"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
+    props.comments = "由 scoring/documents/templates/build_templates.py 生成；可在 Word 中修改版式，但须保留花括号标记。"
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _reproducible(buffer.getvalue())
+
+
 def _reproducible(content: bytes) -> bytes:
     """The same zip with fixed entry times, so that rebuilding an unchanged template gives the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(content))
@@ -235,7 +306,7 @@ def _reproducible(content: bytes) -> bytes:
     return out.getvalue()
 
 
-TEMPLATES = {SCORE_SHEET: score_sheet_template}
+TEMPLATES = {SCORE_SHEET: score_sheet_template, PANEL_SUMMARY: panel_summary_template}
 
 
 def main() -> int:
