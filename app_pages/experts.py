@@ -9,6 +9,7 @@ from scoring.access import AccessDenied, Permission, Principal
 from scoring.accounts import AccountError, CredentialKind
 from scoring.disciplines import Discipline
 from scoring.documents.expert_workbook import expert_template_bytes
+from scoring.expert_ratings import expert_ratings
 from scoring.experts import ExpertError, ExpertStatus
 from scoring.models import Affiliation, AffiliationKind, City, Expert
 from scoring.normalize import explain_validation_error
@@ -36,6 +37,20 @@ def show_list() -> None:
     st.caption(f"共 {len(shown)} 位（专家库 {len(pool)} 位，其中已停用 "
                f"{sum(not e.active for e in pool)} 位）。")
     st.dataframe(experts.expert_table(shown), hide_index=True, key="experts_table")
+    show_ratings()
+
+
+def show_ratings() -> None:
+    """Staff's ratings of the experts' work in earlier rounds (履职评价), for choosing the next round's experts."""
+    ratings = expert_ratings(store, principal)
+    if not ratings:
+        return
+    names = {e.expert_id: e.name for e in pool}
+    with st.expander(f"履职评价（{len(ratings)} 条，供遴选下一轮评审专家参考）"):
+        st.dataframe(pd.DataFrame([{
+            "专家编号": r.expert_id, "专家": names.get(r.expert_id, r.expert_id), "评审轮次": r.round_id,
+            "评价": str(r.rating), "说明": r.note, "履职数据": r.figures.summary(), "评价人": r.rated_by,
+            "评价时间": f"{r.rated_at:%Y-%m-%d %H:%M}"} for r in ratings]), hide_index=True, key="ratings_table")
 
 
 def show_import() -> None:

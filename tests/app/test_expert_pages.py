@@ -195,3 +195,21 @@ def test_observers_see_the_report_but_cannot_declare(store):
 
     assert len(at.dataframe[0].value) > 0
     assert not [b for b in at.button if b.key == "declare_pair"]
+
+
+def test_the_pool_shows_the_ratings_of_earlier_rounds(store):
+    from scoring.assigning import commit_assignment, preview_assignment
+    from scoring.expert_ratings import Rating, rate_expert
+    from scoring.storage import round_store
+    from tests.round_builders import new_round
+
+    review_round = new_round(store, ADMIN, min_load=1, max_load=4)
+    commit_assignment(store, ADMIN, review_round.round_id, preview_assignment(store, ADMIN, review_round.round_id),
+                      "测试")
+    expert_id = round_store.current_pairs(store, review_round.round_id)[0].expert_id
+    rate_expert(store, ADMIN, review_round.round_id, expert_id, Rating.EXCELLENT, "按时认真")
+
+    at = open_page(store, "experts.py")
+
+    ratings = next(d.value for d in at.dataframe if "评价" in d.value.columns)
+    assert ratings.iloc[0]["专家编号"] == expert_id and ratings.iloc[0]["评价"] == "优秀"
