@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, sheet_view
-from scoring import rounds, score_sheets
+from scoring import expert_ratings, rounds, score_sheets
 from scoring.access import AccessDenied, Permission, Principal
 from scoring.rounds import ReviewRound, RoundError
 from scoring.score_sheets import ExpertProgress, RoundProgress, ScoringError
@@ -144,8 +144,38 @@ def reopen_form(code: str, expert_id: str) -> None:
                 st.rerun()
 
 
-overall, reminders, recusals, sheets = st.tabs(["总体进度", f"催办名单（{len(progress.reminders)}）",
-                                                f"回避（{len(progress.recusals)}）", "查看评分表"])
+def show_ratings() -> None:
+    """履职评价: each expert's figures in the round, and staff's rating kept on the expert's record."""
+    work = expert_ratings.round_work(store, principal, review_round.round_id)
+    rated = {r.expert_id: r for r in expert_ratings.expert_ratings(store, principal, round_id=review_round.round_id)}
+    names = {e.expert_id: e.name for e in progress.experts}
+    st.dataframe(pd.DataFrame([{
+        "专家编号": w.expert_id, "专家": names.get(w.expert_id, w.expert_id), "分配": w.assigned,
+        "按时提交": w.on_time, "逾期提交": w.late, "回避": w.recused, "被退回": w.reopened,
+        "评语覆盖": w.comment_share, "评价": str(rated[w.expert_id].rating) if w.expert_id in rated else "—"}
+        for w in work]), hide_index=True, key="work_table",
+        column_config={"评语覆盖": st.column_config.ProgressColumn("评语覆盖", min_value=0, max_value=1,
+                                                                  format="percent")})
+    if not work or not principal.can(Permission.MANAGE_EXPERTS, batch.batch_id):
+        return
+    with st.form("rate_expert"):
+        left, right = st.columns(2)
+        expert_id = left.selectbox("专家", [w.expert_id for w in work],
+                                   format_func=lambda e: f"{e} {names.get(e, '')}", key="rate_expert_id")
+        rating = right.radio("评价", list(expert_ratings.Rating), horizontal=True, key="rate_value")
+        note = st.text_input("评价说明（必填，保留在专家记录中）", key="rate_note")
+        if st.form_submit_button("记录履职评价"):
+            try:
+                expert_ratings.rate_expert(store, principal, review_round.round_id, expert_id, rating, note)
+            except (RoundError, AccessDenied) as exc:
+                st.error(str(exc))
+            else:
+                common.flash(f"已记录专家 {expert_id} 的履职评价：{rating}。")
+                st.rerun()
+
+
+overall, reminders, recusals, sheets, ratings = st.tabs(["总体进度", f"催办名单（{len(progress.reminders)}）",
+                                                         f"回避（{len(progress.recusals)}）", "查看评分表", "履职评价"])
 with overall:
     show_overall()
 with reminders:
@@ -154,3 +184,5 @@ with recusals:
     show_recusals()
 with sheets:
     show_sheets()
+with ratings:
+    show_ratings()

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import common
 from scoring import accounts
+from scoring.expert_ratings import Rating, expert_ratings
 from scoring.access import Grant, Role
 from scoring.models import SheetStatus
 from scoring.rubrics import rubrics_dir
@@ -416,3 +417,20 @@ def test_staff_cannot_open_the_experts_scoring_pages(store, page):
 
     assert any("没有“评分”的权限" in e.value for e in at.error)
     assert not at.dataframe and not at.number_input
+
+
+def test_staff_rate_an_experts_work_from_the_rounds_figures(store, expert_id):
+    code = codes_of(store, expert_id)[0]
+    submit_sheet(store, expert_principal(expert_id), ROUND, code, full_marks(rubric_of(store, ADMIN, ROUND)))
+    at = open_page(store, "review_progress.py")
+    work = next(d.value for d in at.dataframe if "按时提交" in d.value.columns)
+    assert int(work.loc[work["专家编号"] == expert_id, "按时提交"].iloc[0]) == 1
+
+    at.selectbox(key="rate_expert_id").set_value(expert_id)
+    at.radio(key="rate_value").set_value(Rating.EXCELLENT)
+    at.text_input(key="rate_note").input("按时认真")
+    next(b for b in at.button if b.label == "记录履职评价").click().run()
+
+    assert not at.exception, at.exception
+    [rating] = expert_ratings(store, ADMIN, expert_id)
+    assert (rating.rating, rating.note, rating.figures.on_time) == (Rating.EXCELLENT, "按时认真", 1)
