@@ -14,10 +14,11 @@ from scoring.expert_ratings import Rating, rate_expert, round_work
 from scoring.normalize import explain_validation_error
 from scoring.meeting import Decision, DecisionChange, DecisionRequest, MeetingError, preview_decisions, \
     record_decisions, top_selected
-from scoring.ranking_exports import export_panel_summary, export_ranking
+from scoring.ranking_exports import export_panel_summary, export_ranking, export_shortlist
 from scoring.round_ranking import round_ranking
 from scoring.rounds import RoundError
 from scoring.rubrics import points_text
+from scoring.score_sheets import ScoringError
 from scoring.shortlist import Proposal, Shortlist, ShortlistError, ShortlistMode, ShortlistRule, freeze_shortlist, \
     proposal, shortlists
 from scoring.storage import Storage
@@ -54,12 +55,12 @@ def add_meeting_commands(commands, common: argparse.ArgumentParser, printing: ar
     short.set_defaults(run=_guarded(cmd_shortlist))
 
     export = commands.add_parser("ranking-export", parents=[common, printing], help="导出排名表与专家组评分汇总表",
-                                 description="把评审轮次的排名表导出为 .xlsx，把专家组评分汇总表（各专家总分、去掉的最高最低分、"
+                                 description="把评审轮次的排名表、最新确定的拟入选名单导出为 .xlsx，把专家组评分汇总表（各专家总分、去掉的最高最低分、"
                                              "平均分、加分、最终得分、排名、专家组成员签名栏）导出为 PDF 或 .docx；文件写入 "
                                              "exports/<批次>/<轮次>/，其哈希记入审计日志。")
     export.add_argument("round_id", help="轮次编号，如 2023-01")
-    export.add_argument("--what", choices=["ranking", "summary"], default="ranking", metavar="内容",
-                        help="ranking（排名表 .xlsx，默认）或 summary（专家组评分汇总表）")
+    export.add_argument("--what", choices=["ranking", "summary", "shortlist"], default="ranking", metavar="内容",
+                        help="ranking（排名表 .xlsx，默认）、summary（专家组评分汇总表）或 shortlist（最新确定的拟入选名单 .xlsx）")
     export.add_argument("--as", dest="fmt", choices=["pdf", "docx"], default="pdf", metavar="格式",
                         help="汇总表的格式：pdf（默认）或 docx")
     export.set_defaults(run=_guarded(cmd_ranking_export))
@@ -80,7 +81,7 @@ def _guarded(command):
     def run(args) -> int:
         try:
             return command(args)
-        except (RoundError, MeetingError, ShortlistError, ValueError) as exc:
+        except (RoundError, MeetingError, ShortlistError, ScoringError, ValueError) as exc:
             raise CliError(str(exc)) from exc
     return run
 
@@ -186,6 +187,8 @@ def cmd_ranking_export(args) -> int:
     with Storage(args.db) as storage:
         if args.what == "ranking":
             written = export_ranking(storage, who, args.round_id)
+        elif args.what == "shortlist":
+            written = export_shortlist(storage, who, args.round_id)
         else:
             written = export_panel_summary(storage, who, args.round_id, args.fmt)
     emit(args, {"path": str(written.path), "sha256": written.sha256, "kind": args.what, "format": written.format},

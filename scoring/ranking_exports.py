@@ -22,22 +22,24 @@ from scoring.documents.ranking_export import (
     panel_summary_pdf,
     panel_title,
     ranking_workbook,
+    shortlist_workbook,
 )
 from scoring.round_ranking import RoundRanking, round_ranking
 from scoring.rounds import round_entity
 from scoring.score_sheet_export import _free_name
 from scoring.score_sheets import ScoringError
+from scoring.shortlist import shortlists
 from scoring.storage import Storage
 from scoring.storage import expert_store, round_store
 
 RANKING_EXPORT = "ranking.export"  # the audit action of an export; an entry of the round (round/<batch>/<round>)
-RankingKind = Literal["ranking", "panel_summary"]
+RankingKind = Literal["ranking", "panel_summary", "shortlist"]
 ExportFormat = Literal["xlsx", "pdf", "docx"]
 PANEL_RENDERERS = {"pdf": panel_summary_pdf, "docx": panel_summary_docx}
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-STEMS = {"ranking": "评审排名", "panel_summary": "专家组评分汇总表"}
+STEMS = {"ranking": "评审排名", "panel_summary": "专家组评分汇总表", "shortlist": "拟入选名单"}
 
 
 class RankingExport(BaseModel):
@@ -104,6 +106,23 @@ def export_ranking(storage: Storage, principal: Principal, round_id: str, root: 
     review_round = ranking.review_round
     title = f"{review_round.title or review_round.kind}评审排名（{review_round.round_id}）"
     return _write(storage, principal, ranking, "ranking", "xlsx", ranking_workbook(title, ranking.rows), root)
+
+
+def export_shortlist(storage: Storage, principal: Principal, round_id: str, version: int | None = None,
+                     root: Path | None = None) -> RankingExport:
+    """A frozen shortlist (the newest, or `version`) as .xlsx under <root>/<batch>/<round>/, audited with its
+    SHA-256; the sheet names the version and its content hash."""
+    frozen = shortlists(storage, principal, round_id)
+    chosen = frozen[-1] if frozen and version is None else next((s for s in frozen if s.version == version), None)
+    if chosen is None:
+        raise ScoringError("尚未确定拟入选名单。" if version is None else f"没有第 {version} 版拟入选名单。")
+    ranking = round_ranking(storage, principal, round_id)
+    review_round = ranking.review_round
+    title = f"{review_round.title or review_round.kind}拟入选名单（{review_round.round_id}）"
+    provenance = (f"第 {chosen.version} 版，{chosen.rule.describe()}；{chosen.created_at:%Y-%m-%d %H:%M} 由 "
+                  f"{chosen.created_by} 确定；内容 SHA-256 {chosen.sha256}")
+    content = shortlist_workbook(title, provenance, chosen.entries)
+    return _write(storage, principal, ranking, "shortlist", "xlsx", content, root)
 
 
 def export_panel_summary(storage: Storage, principal: Principal, round_id: str, fmt: Literal["pdf", "docx"] = "pdf",

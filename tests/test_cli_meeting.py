@@ -58,7 +58,8 @@ def test_a_decision_against_the_ranking_needs_its_own_reason(scored, capsys):
     assert status == 0 and all(c["against_ranking"] for c in recorded["changes"])
 
 
-def test_shortlist_proposes_then_freezes_versions_after_the_round_is_closed(scored, capsys):
+def test_shortlist_proposes_then_freezes_versions_after_the_round_is_closed(scored, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORING_EXPORTS", str(tmp_path / "exports"))
     db, codes = scored
 
     status, proposed = run_json(capsys, "shortlist", ROUND, "--top", "2", "--db", db)
@@ -70,8 +71,11 @@ def test_shortlist_proposes_then_freezes_versions_after_the_round_is_closed(scor
                               "--db", db)
     _, versions = run_json(capsys, "shortlist", ROUND, "--versions", "--db", db)
 
+    exported, written = run_json(capsys, "ranking-export", ROUND, "--what", "shortlist", "--db", db)
+
     assert status == 0 and frozen["version"] == 1 and len(frozen["sha256"]) == 64
     assert [v["version"] for v in versions] == [1]
+    assert exported == 0 and written["path"].endswith(".xlsx")
 
 
 def test_shortlist_refuses_a_rule_without_its_number(scored, capsys):

@@ -123,3 +123,25 @@ def test_a_pending_decision_blocks_freezing(storage):
 
     with pytest.raises(ShortlistError, match="尚有待定的会议决定"):
         freeze_shortlist(storage, STAFF, round_id, ShortlistRule(mode=ShortlistMode.TOP_N, top_n=2), "确定")
+
+
+def test_a_frozen_shortlist_exports_to_xlsx_with_its_version_and_hash(storage, tmp_path):
+    import io
+
+    import pandas as pd
+
+    from scoring.ranking_exports import export_shortlist
+
+    round_id = the_round(storage).round_id
+    close_round(storage, STAFF, round_id, "评审结束")
+    with pytest.raises(Exception, match="尚未确定拟入选名单"):
+        export_shortlist(storage, STAFF, round_id, root=tmp_path)
+    frozen = freeze_shortlist(storage, STAFF, round_id, ShortlistRule(mode=ShortlistMode.TOP_N, top_n=2), "会议确定")
+
+    written = export_shortlist(storage, OBSERVER, round_id, root=tmp_path)
+
+    sheet = pd.read_excel(io.BytesIO(written.content), engine="calamine", header=None, dtype=str)
+    assert frozen.sha256 in sheet.iloc[1, 0] and "第 1 版" in sheet.iloc[1, 0]
+    assert list(sheet.iloc[2, :4]) == ["序号", "单位名称", "单位类型", "所在市"]
+    assert list(sheet.iloc[3:, 1]) == [e.unit_name for e in frozen.entries]
+    assert written.path.exists() and written.path.suffix == ".xlsx"

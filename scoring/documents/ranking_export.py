@@ -90,6 +90,47 @@ def ranking_workbook(title: str, rows: list[RankingRow]) -> bytes:
     return buffer.getvalue()
 
 
+SHORTLIST_HEADERS = ("序号", "单位名称", "单位类型", "所在市", "最终得分", "排名", "入选依据", "统一社会信用代码")
+SHORTLIST_WIDTHS = (6, 36, 10, 10, 10, 6, 28, 22)
+
+
+def shortlist_workbook(title: str, provenance: str, entries: list) -> bytes:
+    """One sheet, 拟入选名单: a title row, a line saying which frozen version it is (version, hash, who, when), the
+    headers (frozen), one row per entry in the list's order; every text cell kept as text."""
+    buffer, book = new_workbook(title)
+    sheet = book.add_worksheet("拟入选名单")
+    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+    heading = book.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
+    note = book.add_format({"font_name": "宋体", "font_size": 9, "font_color": "#595959"})
+    header = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
+    text = book.add_format({**base, "text_wrap": True})
+    centred = book.add_format({**base, "align": "center"})
+    code = book.add_format({**base, "num_format": "@"})
+    score = book.add_format({**base, "num_format": "0.00"})
+    for c, width in enumerate(SHORTLIST_WIDTHS):
+        sheet.set_column(c, c, width)
+    sheet.write_string(0, 0, neutralised(printable(title)), heading)
+    sheet.write_string(1, 0, neutralised(printable(provenance)), note)
+    for c, name in enumerate(SHORTLIST_HEADERS):
+        sheet.write_string(2, c, name, header)
+    for r, entry in enumerate(entries, start=3):
+        sheet.write_number(r, 0, entry.order, centred)
+        for c, value in ((1, entry.unit_name), (2, entry.unit_type), (3, entry.city), (6, entry.basis)):
+            sheet.write_string(r, c, neutralised(printable(value)), text)
+        if entry.final is None:
+            sheet.write_string(r, 4, "", score)
+        else:
+            sheet.write_number(r, 4, float(entry.final), score)
+        if entry.rank is None:
+            sheet.write_string(r, 5, "", centred)
+        else:
+            sheet.write_number(r, 5, entry.rank, centred)
+        sheet.write_string(r, 7, neutralised(printable(entry.credit_code)), code)
+    sheet.freeze_panes(3, 0)
+    book.close()
+    return buffer.getvalue()
+
+
 # --- the panel's summary (PDF, .docx) ---------------------------------------------------------------
 
 
