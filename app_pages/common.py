@@ -48,6 +48,12 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/review_progress.py", "评审进度", ":material/monitoring:", Permission.VIEW_ASSIGNMENTS,
              "专家与评审"),
     PageSpec("app_pages/rubrics_page.py", "评分标准", ":material/rule:", Permission.VIEW_ASSIGNMENTS, "专家与评审"),
+    PageSpec("app_pages/ranking.py", "评审排名", ":material/leaderboard:", Permission.VIEW_ASSIGNMENTS, "评审结果"),
+    PageSpec("app_pages/ranking_flags.py", "评审质量提示", ":material/flag:", Permission.VIEW_ASSIGNMENTS, "评审结果"),
+    PageSpec("app_pages/explain.py", "排名说明", ":material/manage_search:", Permission.VIEW_ASSIGNMENTS, "评审结果"),
+    PageSpec("app_pages/meeting.py", "会议决定", ":material/gavel:", Permission.VIEW_ASSIGNMENTS, "评审结果"),
+    PageSpec("app_pages/shortlist_page.py", "拟入选名单", ":material/checklist:", Permission.VIEW_ASSIGNMENTS,
+             "评审结果"),
     # An expert holds no permission of the pages above, so 我的评审 is the first page and where they land.
     PageSpec("app_pages/my_reviews.py", "我的评审", ":material/rate_review:", Permission.SCORE, "评审"),
     PageSpec("app_pages/score.py", "评分", ":material/edit_note:", Permission.SCORE, "评审"),

@@ -1,0 +1,130 @@
+"""Staff in a real browser through the ranking stage: the ranked list with its charts, closing the round, the quality
+flags and one application explained, a bulk top-N decision recorded after its confirmation, and the shortlist
+frozen as version 1.
+
+The app runs on its own database: round 2023-01 assigned and mostly scored, an administrator made before it starts."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.browser.conftest import ROOT, free_port, go_to, shot, sign_in, wait_until_serving
+
+pytestmark = pytest.mark.browser
+
+LOGIN, PASSWORD = "chief", "Provincial2023x"
+
+
+@pytest.fixture(scope="module")
+def ranking_db(tmp_path_factory):
+    from scoring import accounts
+    from scoring.storage import Storage
+    from tests.app.test_ranking_pages import _scored_template
+
+    db = tmp_path_factory.mktemp("ranking-browser") / "review.duckdb"
+    shutil.copy(_scored_template(), db)
+    with Storage(db) as storage:
+        accounts.create_first_admin(storage, LOGIN, "处长", PASSWORD)
+    return db
+
+
+@pytest.fixture(scope="module")
+def ranking_url(ranking_db):
+    port = free_port()
+    env = {**os.environ, "SCORING_DB": str(ranking_db), "SCORING_EXPORTS": str(ranking_db.parent / "exports")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "review_app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def open_section(page, title: str) -> None:
+    """The navigation folds its later links under “View N more”; unfold it when the link is hidden there."""
+    more = page.get_by_test_id("stSidebarNav").get_by_text("View", exact=False).filter(has_text="more")
+    if not page.get_by_role("link", name=title).is_visible() and more.count():
+        more.first.click()
+    go_to(page, title)
+
+
+def settle(page, ms: int = 1200) -> None:
+    """Charts and canvas grids draw after the script finishes."""
+    page.locator('[data-testid="stDataFrame"]:visible').first.wait_for()
+    page.wait_for_timeout(ms)
+
+
+def test_staff_close_decide_in_bulk_and_freeze_the_shortlist(ranking_url, page):
+    sign_in(page, ranking_url, LOGIN, PASSWORD)
+    page.get_by_role("heading", name="审查概览").wait_for()
+
+    open_section(page, "评审排名")
+    page.get_by_test_id("stVegaLiteChart").first.wait_for()
+    settle(page, 2000)
+    shot(page, "40-ranking")
+    page.get_by_test_id("stVegaLiteChart").nth(2).scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    shot(page, "40b-ranking-charts")
+
+    page.get_by_test_id("stExpander").get_by_text("结束评审").first.click()
+    page.get_by_label("结束理由（必填，记入审计日志）").fill("评审时间已到")
+    page.get_by_role("button", name="结束评审").click()
+    page.get_by_text("评审已结束").wait_for()
+    settle(page)
+    shot(page, "41-ranking-closed")
+
+    open_section(page, "评审质量提示")
+    settle(page)
+    shot(page, "42-quality-flags")
+
+    open_section(page, "排名说明")
+    page.get_by_text("计算过程").wait_for()
+    settle(page)
+    shot(page, "43-explain")
+
+    open_section(page, "会议决定")
+    page.get_by_role("tab", name="批量决定").click()
+    top_n = page.get_by_label("入选名额（前 N 名入选，其余已排名的不入选）")
+    top_n.fill("5")
+    top_n.press("Enter")
+    page.get_by_label("统一理由（必填，记入审计日志）").fill("会议研究按排名确定")
+    page.get_by_label("统一理由（必填，记入审计日志）").press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("tabpanel", name="批量决定").get_by_role("button", name="预览").click()
+    page.get_by_text("请确认：将记录以下").wait_for()
+    settle(page)
+    shot(page, "44-meeting-confirmation")
+    page.get_by_role("button", name="确认记录").click()
+    page.get_by_text("已记录").first.wait_for()
+    page.get_by_role("tab", name=re.compile(r"当前决定（[1-9]")).click()  # its label counts the recorded ones
+    page.get_by_test_id("stMetric").filter(has_text="入选").first.wait_for()
+    settle(page)
+    shot(page, "45-meeting-decisions")
+
+    open_section(page, "拟入选名单")
+    page.get_by_test_id("stRadio").get_by_text("按会议决定", exact=True).click()
+    page.get_by_text("按会议决定；会议决定优先").wait_for()
+    page.get_by_label("确定理由（必填，记入审计日志）").fill("会议研究确定")
+    page.get_by_label("确定理由（必填，记入审计日志）").press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="确定拟入选名单").click()
+    page.get_by_text("第 1 版").first.wait_for()
+    settle(page)
+    shot(page, "46-shortlist-frozen")
+    page.get_by_role("heading", name="已确定的版本（1）").scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    assert page.get_by_text("第 1 版完整 SHA-256").count()
+    shot(page, "47-shortlist-versions")
