@@ -33,4 +33,4 @@ else:
     batch = common.sidebar(store, session)
     pages = by_section(common.pages_for(session.principal, batch.batch_id if batch else None))
 
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()  # staff have ~20 pages: no "View more" fold

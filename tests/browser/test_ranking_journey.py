@@ -53,14 +53,6 @@ def ranking_url(ranking_db):
             process.kill()
 
 
-def open_section(page, title: str) -> None:
-    """The navigation folds its later links under “View N more”; unfold it when the link is hidden there."""
-    more = page.get_by_test_id("stSidebarNav").get_by_text("View", exact=False).filter(has_text="more")
-    if not page.get_by_role("link", name=title).is_visible() and more.count():
-        more.first.click()
-    go_to(page, title)
-
-
 def settle(page, ms: int = 1200) -> None:
     """Charts and canvas grids draw after the script finishes."""
     page.locator('[data-testid="stDataFrame"]:visible').first.wait_for()
@@ -71,7 +63,7 @@ def test_staff_close_decide_in_bulk_and_freeze_the_shortlist(ranking_url, page):
     sign_in(page, ranking_url, LOGIN, PASSWORD)
     page.get_by_role("heading", name="审查概览").wait_for()
 
-    open_section(page, "评审排名")
+    go_to(page, "评审排名")
     page.get_by_test_id("stVegaLiteChart").first.wait_for()
     settle(page, 2000)
     shot(page, "40-ranking")
@@ -86,16 +78,16 @@ def test_staff_close_decide_in_bulk_and_freeze_the_shortlist(ranking_url, page):
     settle(page)
     shot(page, "41-ranking-closed")
 
-    open_section(page, "评审质量提示")
+    go_to(page, "评审质量提示")
     settle(page)
     shot(page, "42-quality-flags")
 
-    open_section(page, "排名说明")
+    go_to(page, "排名说明")
     page.get_by_text("计算过程").wait_for()
     settle(page)
     shot(page, "43-explain")
 
-    open_section(page, "会议决定")
+    go_to(page, "会议决定")
     page.get_by_role("tab", name="批量决定").click()
     top_n = page.get_by_label("入选名额（前 N 名入选，其余已排名的不入选）")
     top_n.fill("5")
@@ -114,7 +106,7 @@ def test_staff_close_decide_in_bulk_and_freeze_the_shortlist(ranking_url, page):
     settle(page)
     shot(page, "45-meeting-decisions")
 
-    open_section(page, "拟入选名单")
+    go_to(page, "拟入选名单")
     page.get_by_test_id("stRadio").get_by_text("按会议决定", exact=True).click()
     page.get_by_text("按会议决定；会议决定优先").wait_for()
     page.get_by_label("确定理由（必填，记入审计日志）").fill("会议研究确定")
