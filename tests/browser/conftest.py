@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -94,17 +96,16 @@ def sign_in(page, url: str, login: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-@pytest.fixture(scope="session")
-def app_url(prepared):
-    """Start `streamlit run review_app.py` on the prepared database."""
-    db = prepared.db
+@contextmanager
+def running_app(db: Path, exports: Path | None = None) -> Iterator[str]:
+    """`streamlit run review_app.py` on a database of its own, on a free port; yields its address."""
     port = free_port()
-    env = {**os.environ, "SCORING_DB": str(db)}
+    env = {**os.environ, "SCORING_DB": str(db), **({"SCORING_EXPORTS": str(exports)} if exports else {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "review_app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none"],  # edits to the sources during a run must not re-import modules
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -116,6 +117,13 @@ def app_url(prepared):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(prepared):
+    """The app on the prepared database."""
+    with running_app(prepared.db) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,12 @@ frozen as version 1.
 The app runs on its own database: round 2023-01 assigned and mostly scored, an administrator made before it starts."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser.conftest import ROOT, free_port, go_to, shot, sign_in, wait_until_serving
+from tests.browser.conftest import go_to, running_app, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,22 +32,8 @@ def ranking_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ranking_url(ranking_db):
-    port = free_port()
-    env = {**os.environ, "SCORING_DB": str(ranking_db), "SCORING_EXPORTS": str(ranking_db.parent / "exports")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "review_app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, process)
+    with running_app(ranking_db, ranking_db.parent / "exports") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def settle(page, ms: int = 1200) -> None:

@@ -5,16 +5,13 @@ The app runs on its own database here (a round with a committed assignment and a
 starts), so the other browser tests keep the sample batch without rounds."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, free_port, shot, sign_in, wait_until_serving
+from tests.browser.conftest import running_app, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,22 +48,8 @@ def scoring_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def scoring_url(scoring_db):
     """`streamlit run review_app.py` on that database (its own port: the database file is the app's once it runs)."""
-    port = free_port()
-    env = {**os.environ, "SCORING_DB": str(scoring_db), "SCORING_EXPORTS": str(scoring_db.parent / "exports")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "review_app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, process)
+    with running_app(scoring_db, scoring_db.parent / "exports") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def field(page, name: str):
