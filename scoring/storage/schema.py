@@ -2,6 +2,7 @@
 from scoring.storage.schema_accounts import ACCOUNTS_SCHEMA
 from scoring.storage.schema_experts import EXPERTS_SCHEMA
 from scoring.storage.schema_rounds import ROUNDS_SCHEMA
+from scoring.storage.schema_publicity import PUBLICITY_SCHEMA
 from scoring.storage.schema_ranking import MEETING_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA
 from scoring.storage.schema_scoring import SCORING_SCHEMA
 
@@ -94,6 +95,7 @@ MIGRATIONS: list[list[str]] = [
     RANKING_SCHEMA,
     MEETING_SCHEMA,
     RATINGS_SCHEMA,
+    PUBLICITY_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
