@@ -39,6 +39,8 @@ from tests.round_builders import OBSERVER, STAFF, applicant, expert_principal, n
 from tests.scoring_builders import assigned_storage, full_marks, pairs, rubric, the_round
 from scoring.documents.ranking_export import panel_docx_context
 from tests.test_ranking_exports import sample_summary
+from scoring.documents.official_docx import letter_context, notice_context
+from tests.test_official_docx import sample_letter, sample_notice
 
 SECRET_COMMENT = "草稿中的评语尚未定稿"
 RECUSAL_REASON = "曾在该单位兼职三年"
@@ -294,7 +296,12 @@ def sample_document(**overrides) -> ScoreSheetDocument:
 
 
 TEMPLATE_CONTEXTS = {"score_sheet.docx": lambda: docx_context(sample_document()),
-                     "panel_summary.docx": lambda: panel_docx_context(sample_summary())}
+                     "panel_summary.docx": lambda: panel_docx_context(sample_summary()),
+                     "publicity_notice.docx": lambda: notice_context(sample_notice(draft=True)),
+                     "confirmation_letter.docx": lambda: letter_context(sample_letter())}
+# What each rendered template must show; the score sheet and the panel summary share their sample's names.
+TEMPLATE_TEXTS = {"publicity_notice.docx": ("大连理工大学", "联系人：张三", "2023年6月2日"),
+                  "confirmation_letter.docx": ("辽知发〔2023〕12号", "东北大学：", "2023年6月20日印发")}
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES_DIR.glob("*.docx")), ids=lambda p: p.name)
@@ -306,7 +313,8 @@ def test_every_template_renders(template):
     body = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml").decode()
     assert "{{" not in body and "{%" not in body
     text = docx_text(content)
-    assert "测试大学已提交" in text and "张三" in text and "2024年05月06日" in text
+    expected = TEMPLATE_TEXTS.get(template.name, ("测试大学已提交", "张三", "2024年05月06日"))
+    assert all(fragment in text for fragment in expected)
 
 
 def test_the_template_script_rebuilds_the_same_bytes():

@@ -15,10 +15,10 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 from scoring.documents.fonts import WORD_FONTS, WORD_LATIN, FontRole
 
@@ -306,7 +306,264 @@ def _reproducible(content: bytes) -> bytes:
     return out.getvalue()
 
 
-TEMPLATES = {SCORE_SHEET: score_sheet_template, PANEL_SUMMARY: panel_summary_template}
+# --- the official documents of the publicity stage (GB/T 9704-2012) ---------------------------------
+
+PUBLICITY_NOTICE = HERE / "publicity_notice.docx"
+CONFIRMATION_LETTER = HERE / "confirmation_letter.docx"
+TITLE_FACE = "方正小标宋简体"  # 小标宋 of GB/T 9704; Word substitutes a face of its own where it is missing
+TEXT_WIDTH = Cm(15.6)  # A4 less the side margins of 28 mm and 26 mm
+BODY_SIZE = 16  # 3号
+LINE_PITCH = 579  # twips: 22 lines of 3号 on the 225 mm text block
+CHAR_SPACE = -849  # 1/4096 pt less than 3号 per character: 28 characters on the 156 mm line
+
+
+def _east_asia(target, face: str, size: float, bold: bool = False) -> None:
+    """Like `_fonts`, for a face named directly (方正小标宋简体 is no role of fonts.py)."""
+    font = target.font
+    font.name = WORD_LATIN
+    font.size = Pt(size)
+    font.bold = bold
+    fonts = target.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), face)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _indent(style_or_paragraph, **chars: int) -> None:
+    """Indents counted in characters (w:firstLineChars="200" is two), which Word keeps right whatever the font size;
+    the twips beside them are for programs that read only those."""
+    element = style_or_paragraph.element if hasattr(style_or_paragraph, "element") else style_or_paragraph._p
+    ppr = element.get_or_add_pPr()
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.append(ind)
+    for side, hundredths in chars.items():
+        ind.set(qn(f"w:{side}Chars"), str(hundredths))
+        ind.set(qn(f"w:{side}"), str(hundredths * BODY_SIZE * 20 // 100))
+
+
+def _exact_lines(style) -> None:
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(LINE_PITCH)
+
+
+def _border(paragraph_or_cell, sides: dict[str, tuple[int, str]]) -> None:
+    """Lines along a paragraph (w:pBdr) or a table cell (w:tcBorders): side → (width in eighths of a point, colour)."""
+    if hasattr(paragraph_or_cell, "_tc"):
+        props, name = paragraph_or_cell._tc.get_or_add_tcPr(), "w:tcBorders"
+    else:
+        props, name = paragraph_or_cell._p.get_or_add_pPr(), "w:pBdr"
+    borders = OxmlElement(name)
+    for side in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{side}")
+        if side in sides:
+            size, colour = sides[side]
+            line.set(qn("w:val"), "single")
+            line.set(qn("w:sz"), str(size))
+            line.set(qn("w:space"), "1" if name == "w:pBdr" else "0")
+            line.set(qn("w:color"), colour)
+        else:
+            line.set(qn("w:val"), "nil")
+        borders.append(line)
+    props.append(borders)
+
+
+def _official_document(title: str):
+    """An A4 document laid out after GB/T 9704-2012: the margins of 7.1 (text block 156 × 225 mm), 22 lines of 28
+    characters, body in 3号 仿宋, the page number “— 1 —” in 4号 宋体 centred below the text, and the styles of
+    title, headings, body and signature."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.header_distance, section.footer_distance = Cm(1.5), Cm(2.8)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+    normal = doc.styles["Normal"]
+    _fonts(normal, FontRole.FANGSONG, BODY_SIZE)
+    normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
+    _exact_lines(normal)
+    body = _style(doc, "公文正文", FontRole.FANGSONG, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _indent(body, firstLine=200)
+    heading = _style(doc, "公文一级标题", FontRole.HEI, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     keep_with_next=True)
+    _indent(heading, firstLine=200)
+    title_style = _style(doc, "公文标题", FontRole.SONG, 22, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _east_asia(title_style, TITLE_FACE, 22)
+    title_style.paragraph_format.line_spacing = Pt(35)  # 2号 does not fit the 3号 grid's 28.95 pt
+    _style(doc, "公文主送", FontRole.FANGSONG, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    signature = _style(doc, "公文署名", FontRole.FANGSONG, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _indent(signature, right=200)  # 右空二字
+    dated = _style(doc, "公文成文日期", FontRole.FANGSONG, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _indent(dated, right=400)  # 右空四字
+    table_text = _style(doc, "公文表格", FontRole.SONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    table_text.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    table_head = _style(doc, "公文表头", FontRole.HEI, 12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    table_head.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    page_number = _style(doc, "公文页码", FontRole.SONG, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    page_number.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    footer = section.footer.paragraphs[0]
+    footer.style = page_number
+    footer.add_run("— ")
+    _field(footer, "PAGE")
+    footer.add_run(" —")
+
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = f"{title}（模板）", "辽宁省知识产权局", "build_templates.py"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
+    props.comments = "由 scoring/documents/templates/build_templates.py 生成；可在 Word 中修改版式，但须保留花括号标记。"
+    return doc
+
+
+def _red_run(paragraph, text: str, face: str | None = None, size: float | None = None):
+    run = paragraph.add_run(text)
+    run.font.color.rgb = RED
+    if face is not None:
+        _east_asia(run, face, size)
+    return run
+
+
+def _paragraph_loop(doc, items: str, text: str, style: str = "公文正文") -> None:
+    """One paragraph per item of a list of strings: `{%p for … %}`, the paragraph, `{%p endfor %}`."""
+    _paragraph(doc, f"{{%p for {items} %}}")
+    _paragraph(doc, text, style)
+    _paragraph(doc, "{%p endfor %}")
+
+
+def _signature(doc) -> None:
+    """The issuing body (右空二字) and the date (右空四字), after one blank line."""
+    _paragraph(doc)
+    _paragraph(doc, "{{ issuer }}", "公文署名")
+    _paragraph(doc, "{{ issued_on }}", "公文成文日期")
+
+
+def _save(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _reproducible(buffer.getvalue())
+
+
+def publicity_notice_template() -> bytes:
+    """The Word template of the publicity notice (公示); its tags read `notice_context` of official_docx. The list
+    shows the columns the context names: its header row and each unit's row are `{%tc for %}` loops."""
+    doc = _official_document("公示")
+    _paragraph(doc, "{%p if draft %}")
+    mark = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _red_run(mark, "{{ draft_mark }}").bold = True
+    _paragraph(doc, "{%p endif %}")
+    _paragraph(doc, "{{ title }}", "公文标题")
+    _paragraph(doc)
+    _paragraph_loop(doc, "line in body", "{{ line }}")
+
+    table = doc.add_table(rows=1, cols=3)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    _row_flags(header, header=True)
+    for cell, text in zip(header.cells, ("{%tc for name in columns %}", "{{ name }}", "{%tc endfor %}")):
+        _cell(cell, text, "公文表头", WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(table.add_row().cells[0], "{%tr for cells in rows %}", "公文表格")
+    row = table.add_row()
+    _row_flags(row)
+    for cell, text in zip(row.cells, ("{%tc for value in cells %}", "{{ value }}", "{%tc endfor %}")):
+        _cell(cell, text, "公文表格", WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(table.add_row().cells[0], "{%tr endfor %}", "公文表格")
+    # The full text width, each column as wide as its contents need: the columns are a setting, and a unit's
+    # name needs more room than its 序号.
+    table_width = table._tbl.tblPr.find(qn("w:tblW"))
+    table_width.set(qn("w:type"), "pct")
+    table_width.set(qn("w:w"), "5000")
+    for table_row in table.rows:
+        for cell in table_row.cells:
+            cell_width = cell._tc.get_or_add_tcPr().get_or_add_tcW()
+            cell_width.set(qn("w:type"), "auto")
+            cell_width.set(qn("w:w"), "0")
+
+    _paragraph(doc)
+    _paragraph_loop(doc, "line in after_list", "{{ line }}")
+    _paragraph_loop(doc, "line in contact", "{{ line }}")
+    _signature(doc)
+    return _save(doc)
+
+
+def _record_table(doc) -> None:
+    """The 版记 (GB/T 9704 7.4): 抄送 and the 印发 line in 4号 仿宋 between a thick first and last line and a thin
+    line between them, one character in from either side; a table floating at the foot of the last page."""
+    table = doc.add_table(rows=2, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    props = table._tbl.tblPr
+    floating = OxmlElement("w:tblpPr")
+    for name, value in (("leftFromText", "0"), ("rightFromText", "0"), ("vertAnchor", "margin"),
+                        ("horzAnchor", "margin"), ("tblpXSpec", "center"), ("tblpYSpec", "bottom")):
+        floating.set(qn(f"w:{name}"), value)
+    props.insert(0, floating)
+    thick, thin = (8, "000000"), (4, "000000")  # 0.35 mm and 0.25 mm, near enough
+    copy_cell, printed_cell = table.rows[0].cells[0], table.rows[1].cells[0]
+    for cell, sides in ((copy_cell, {"top": thick, "bottom": thin}), (printed_cell, {"top": thin, "bottom": thick})):
+        cell.width = TEXT_WIDTH
+        _border(cell, sides)
+        paragraph = cell.paragraphs[0]
+        paragraph.style = doc.styles["公文版记"]
+    copy_cell.paragraphs[0].add_run("{{ copy_line }}")
+    printed = printed_cell.paragraphs[0]
+    printed.add_run("{{ printer }}\t{{ printed_on }}印发")
+    # Word measures tabs from the cell's text edge (inside its default margins of 108 twips), not from the indent.
+    printed.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - Twips(2 * 108) - Pt(14), alignment=2)  # 2: right
+
+
+def confirmation_letter_template() -> bytes:
+    """The Word template of the confirmation letter (确认通知); its tags read `letter_context` of official_docx:
+    the red 发文机关标志, the 文号 and the red line, title, addressee, paragraphs and sections (黑体 headings,
+    楷体 run-in leads), the signature and the 版记."""
+    doc = _official_document("确认通知")
+    record = _style(doc, "公文版记", FontRole.FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.LEFT)
+    record.paragraph_format.left_indent = record.paragraph_format.right_indent = Pt(14)  # 左右各空一字
+    record.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    record.paragraph_format.space_before = record.paragraph_format.space_after = Pt(3)
+
+    _paragraph(doc)
+    mark = _paragraph(doc, style="公文标题")
+    mark.paragraph_format.line_spacing = Pt(50)
+    _red_run(mark, "{{ issuer }}文件", TITLE_FACE, 36)  # 发文机关标志: 小初, red
+    _paragraph(doc)
+    _paragraph(doc, "{{ number }}", "公文主送", WD_ALIGN_PARAGRAPH.CENTER)
+    line = _paragraph(doc)
+    line.paragraph_format.line_spacing = Pt(8)
+    _border(line, {"bottom": (18, "C00000")})  # the red line under the 文号, the width of the text block
+    _paragraph(doc)
+    _paragraph(doc, "{{ title }}", "公文标题")
+    _paragraph(doc)
+    _paragraph(doc, "{{ addressee }}：", "公文主送")
+    _paragraph_loop(doc, "line in opening", "{{ line }}")
+    _paragraph(doc, "{%p for s in sections %}")
+    _paragraph(doc, "{{ s.heading }}", "公文一级标题")
+    _paragraph(doc, "{%p for p in s.paragraphs %}")
+    paragraph = _paragraph(doc, style="公文正文")
+    _fonts(paragraph.add_run("{{ p.lead }}"), FontRole.KAITI, BODY_SIZE)
+    paragraph.add_run("{{ p.text }}")
+    _paragraph(doc, "{%p endfor %}")
+    _paragraph(doc, "{%p endfor %}")
+    _paragraph_loop(doc, "line in closing", "{{ line }}")
+    _signature(doc)
+    _record_table(doc)
+    _paragraph(doc)
+    return _save(doc)
+
+
+TEMPLATES = {SCORE_SHEET: score_sheet_template, PANEL_SUMMARY: panel_summary_template,
+             PUBLICITY_NOTICE: publicity_notice_template, CONFIRMATION_LETTER: confirmation_letter_template}
 
 
 def main() -> int:
