@@ -54,6 +54,11 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/meeting.py", "会议决定", ":material/gavel:", Permission.VIEW_ASSIGNMENTS, "评审结果"),
     PageSpec("app_pages/shortlist_page.py", "拟入选名单", ":material/checklist:", Permission.VIEW_ASSIGNMENTS,
              "评审结果"),
+    # Published notices are public: a city bureau reads them too, and the page shows it nothing else.
+    PageSpec("app_pages/publicity_page.py", "公示", ":material/campaign:", Permission.VIEW_APPLICATIONS, "公示与确认"),
+    PageSpec("app_pages/objections_page.py", "异议处理", ":material/report:", Permission.VIEW_ASSIGNMENTS, "公示与确认"),
+    PageSpec("app_pages/confirmation_page.py", "确认通知", ":material/mark_email_read:", Permission.VIEW_ASSIGNMENTS,
+             "公示与确认"),
     # An expert holds no permission of the pages above, so 我的评审 is the first page and where they land.
     PageSpec("app_pages/my_reviews.py", "我的评审", ":material/rate_review:", Permission.SCORE, "评审"),
     PageSpec("app_pages/score.py", "评分", ":material/edit_note:", Permission.SCORE, "评审"),

@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     from scoring.cli_meeting import add_meeting_commands
 
     add_meeting_commands(commands, common, printing)
+
+    from scoring.cli_publicity import add_publicity_commands
+
+    add_publicity_commands(commands, common, printing)
     return parser
 
 

@@ -28,6 +28,7 @@ from scoring.rounds import ReviewRound, checked_reason, round_entity, stored_rou
 from scoring.shortlist import Shortlist, shortlists
 from scoring.storage import Storage
 from scoring.storage import publicity_queries as q
+from scoring.storage import round_store
 from scoring.workdays import MAX_PERIOD, WorkingPeriod, work_calendar, working_period
 
 ISSUER = "辽宁省知识产权局"
@@ -164,6 +165,13 @@ def current_notice(storage: Storage, principal: Principal, round_id: str) -> Pub
     """The notice in force: the newest one not withdrawn."""
     standing = [n for n in notices(storage, principal, round_id) if n.withdrawn_at is None]
     return standing[-1] if standing else None
+
+
+def publicised_rounds(storage: Storage, principal: Principal, batch_id: str) -> list[ReviewRound]:
+    """The batch's rounds with a notice in force, for readers who do not see the review itself (city bureaus)."""
+    require_reader(principal, batch_id)
+    every = [ReviewRound.model_validate_json(data) for data in round_store.load_rounds_json(storage, batch_id)]
+    return [r for r in every if current_notice(storage, principal, r.round_id) is not None]
 
 
 def required_notice(storage: Storage, principal: Principal, round_id: str) -> PublishedNotice:

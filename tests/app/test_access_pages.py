@@ -15,9 +15,9 @@ from tests.app.conftest import ADMIN, PASSWORD, ROOT, create_person, new_app, op
 PAGE_FILES = [spec.path.removeprefix("app_pages/") for spec in common.PAGES]
 EXPERT_POOL_PAGES = {"experts.py", "conflicts.py", "rounds.py", "assignment.py", "review_progress.py",
                      "rubrics_page.py", "ranking.py", "ranking_flags.py", "explain.py", "meeting.py",
-                     "shortlist_page.py"}
+                     "shortlist_page.py", "objections_page.py", "confirmation_page.py"}
 EXPERT_PAGES = {"my_reviews.py", "score.py", "account.py"}
-CITY_PAGES = {"overview.py", "applications.py", "application_detail.py", "account.py"}
+CITY_PAGES = {"overview.py", "applications.py", "application_detail.py", "publicity_page.py", "account.py"}
 OBSERVER_PAGES = CITY_PAGES | EXPERT_POOL_PAGES
 STAFF_PAGES = OBSERVER_PAGES | {"import_page.py"}
 
