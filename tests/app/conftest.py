@@ -64,3 +64,30 @@ def open_page(at: AppTest, page: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def page_as(store: Storage, page: str, *grants: Grant, login: str = "tester", prepare=None) -> AppTest:
+    """A page run on its own (as the navigation runs it) for a person signed in with these grants (staff if none),
+    on the newest batch; `prepare(at)` may set session state before the run."""
+    create_person(store, login, "测试员", *(grants or (Grant(role=Role.STAFF),)))
+    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)
+    at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
+    at.session_state[common.BATCH_KEY] = store.latest_batch().batch_id
+    if prepare:
+        prepare(at)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def keys(at: AppTest) -> set[str]:
+    return {b.key for b in at.button}
+
+
+def table(at: AppTest, column: str):
+    """The first table showing this column (AppTest does not see the keys of st.dataframe)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)

@@ -5,36 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from app_pages import common
-from scoring import accounts
 from scoring.access import Grant, Role
 from scoring.disciplines import Discipline
 from scoring.documents.expert_workbook import write_expert_workbook
 from scoring.experts import declared_conflicts, get_expert, list_experts
 from scoring.models import ActionKind, ConflictRule
-from tests.app.conftest import ADMIN, PASSWORD, create_person
+from tests.app.conftest import ADMIN, button, page_as
 from tests.factories import make_expert
 
 ROOT = Path(__file__).resolve().parents[2]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAFF = Grant(role=Role.STAFF)
-
-
-def open_page(store, page: str, *grants: Grant, login: str = "tester") -> AppTest:
-    """The page run on its own (as the navigation runs it) for a person signed in with these grants."""
-    create_person(store, login, "测试员", *(grants or (STAFF,)))
-    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)
-    at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
-    at.session_state[common.BATCH_KEY] = store.latest_batch().batch_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, key: str):
-    return next(b for b in at.button if b.key == key)
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +28,7 @@ def at_root(monkeypatch):
 
 
 def test_expert_page_lists_the_sample_pool(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
 
     assert at.title[0].value == "专家库"
     assert [t.label for t in at.tabs] == ["专家列表", "导入专家", "修改与停用"]
@@ -54,7 +36,7 @@ def test_expert_page_lists_the_sample_pool(store):
 
 
 def test_expert_list_filters_by_field(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
 
     at.multiselect(key="filter_discipline").set_value([Discipline.LAW]).run()
 
@@ -63,7 +45,7 @@ def test_expert_list_filters_by_field(store):
 
 
 def test_expert_import_names_every_error_and_imports_nothing(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
     before = store.data_version()
     bad = "专家编号,姓名,工作单位,专业领域,所在城市\nZJ-9001,王五,某单位,量子计算,沈阳市\n".encode()
 
@@ -79,7 +61,7 @@ def test_expert_import_names_every_error_and_imports_nothing(store):
 
 
 def test_expert_import_of_a_filled_template_adds_the_expert(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
     content = write_expert_workbook([make_expert("ZJ-9002", name="新专家")])
 
     at.file_uploader(key="expert_files").set_value(("新专家.xlsx", content, XLSX))
@@ -92,13 +74,13 @@ def test_expert_import_of_a_filled_template_adds_the_expert(store):
 
 
 def test_expert_page_offers_the_template_and_the_export(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
 
     assert len(at.get("download_button")) == 2
 
 
 def test_deactivate_on_the_page_records_the_reason(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
     expert_id = at.selectbox(key="edit_expert").value
 
     at.text_area(key=f"deactivate_reason_{expert_id}").input("已调离辽宁，不再参加评审")
@@ -111,7 +93,7 @@ def test_deactivate_on_the_page_records_the_reason(store):
 
 
 def test_deactivate_without_a_reason_is_refused_on_the_page(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
     expert_id = at.selectbox(key="edit_expert").value
     before = store.data_version()
 
@@ -122,7 +104,7 @@ def test_deactivate_without_a_reason_is_refused_on_the_page(store):
 
 
 def test_edit_on_the_page_saves_the_change_with_the_reason(store):
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
     expert_id = at.selectbox(key="edit_expert").value
 
     at.text_input(key=f"edit_title_{expert_id}").input("二级教授")
@@ -136,7 +118,7 @@ def test_edit_on_the_page_saves_the_change_with_the_reason(store):
 
 
 def test_observers_see_the_list_without_import_or_edit(store):
-    at = open_page(store, "experts.py", Grant(role=Role.OBSERVER), login="watcher")
+    at = page_as(store, "experts.py", Grant(role=Role.OBSERVER), login="watcher")
 
     assert len(at.tabs) == 0 and not at.get("file_uploader")
     assert len(at.dataframe[0].value) >= 60
@@ -145,7 +127,7 @@ def test_observers_see_the_list_without_import_or_edit(store):
 @pytest.mark.parametrize("page", ["experts.py", "conflicts.py"])
 def test_city_bureaus_and_experts_cannot_open_the_pool_pages(store, page):
     for n, grant in enumerate((Grant(role=Role.CITY, city="大连市"), Grant(role=Role.EXPERT))):
-        at = open_page(store, page, grant, login=f"person{n}")
+        at = page_as(store, page, grant, login=f"person{n}")
 
         assert any("没有“查看专家库”的权限" in e.value for e in at.error)
         assert not at.dataframe
@@ -155,7 +137,7 @@ def test_city_bureaus_and_experts_cannot_open_the_pool_pages(store, page):
 
 
 def test_conflict_page_lists_every_pair_with_its_explanation(store):
-    at = open_page(store, "conflicts.py")
+    at = page_as(store, "conflicts.py")
 
     table = at.dataframe[0].value
     assert at.title[0].value == "回避关系"
@@ -164,7 +146,7 @@ def test_conflict_page_lists_every_pair_with_its_explanation(store):
 
 
 def test_conflict_page_filters_by_rule_and_same_city_adds_pairs(store):
-    at = open_page(store, "conflicts.py")
+    at = page_as(store, "conflicts.py")
     everything = len(at.dataframe[0].value)
 
     at.multiselect(key="conflict_rule_filter").set_value([ConflictRule.OWN_UNIT]).run()
@@ -176,7 +158,7 @@ def test_conflict_page_filters_by_rule_and_same_city_adds_pairs(store):
 
 
 def test_declaring_a_pair_on_the_page_stores_it_with_the_reason(store):
-    at = open_page(store, "conflicts.py")
+    at = page_as(store, "conflicts.py")
     before = len(declared_conflicts(store, ADMIN))
     expert_id = at.selectbox(key="declare_expert").value
     code = at.selectbox(key="declare_unit").value
@@ -191,7 +173,7 @@ def test_declaring_a_pair_on_the_page_stores_it_with_the_reason(store):
 
 
 def test_observers_see_the_report_but_cannot_declare(store):
-    at = open_page(store, "conflicts.py", Grant(role=Role.OBSERVER), login="watcher")
+    at = page_as(store, "conflicts.py", Grant(role=Role.OBSERVER), login="watcher")
 
     assert len(at.dataframe[0].value) > 0
     assert not [b for b in at.button if b.key == "declare_pair"]
@@ -209,7 +191,7 @@ def test_the_pool_shows_the_ratings_of_earlier_rounds(store):
     expert_id = round_store.current_pairs(store, review_round.round_id)[0].expert_id
     rate_expert(store, ADMIN, review_round.round_id, expert_id, Rating.EXCELLENT, "按时认真")
 
-    at = open_page(store, "experts.py")
+    at = page_as(store, "experts.py")
 
     ratings = next(d.value for d in at.dataframe if "评价" in d.value.columns)
     assert ratings.iloc[0]["专家编号"] == expert_id and ratings.iloc[0]["评价"] == "优秀"

@@ -15,7 +15,7 @@ from scoring import accounts, objections, publicity
 from scoring.access import Grant, Role
 from scoring.models import City
 from scoring.objections import ObjectionDecision, ObjectionInput, ObjectorKind, ObjectionStatus
-from tests.app.conftest import PASSWORD, create_person
+from tests.app.conftest import PASSWORD, button, keys, page_as, table
 from tests.publicity_builders import SETTINGS, _shortlisted_template
 from tests.round_builders import STAFF as STAFF_PRINCIPAL
 
@@ -38,24 +38,6 @@ def store(tmp_path, monkeypatch):
     return common.storage()
 
 
-def open_page(store, page: str, grant: Grant = STAFF, login: str = "tester") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)
-    create_person(store, login, "测试员", grant)
-    at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
-    at.session_state[common.BATCH_KEY] = "2023"
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, key: str):
-    return next(b for b in at.button if b.key == key)
-
-
-def keys(at: AppTest) -> set[str]:
-    return {b.key for b in at.button}
-
-
 def texts(at: AppTest) -> str:
     return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
                     + [e.value for e in at.error] + [i.value for i in at.info] + [s.value for s in at.success])
@@ -65,16 +47,11 @@ def published(store):
     return publicity.publish_notice(store, STAFF_PRINCIPAL, ROUND, SETTINGS, "会议研究同意公示")
 
 
-def table(at: AppTest, column: str):
-    """AppTest does not expose a dataframe's key: a table is found by a column only it has."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
-
-
 # --- 公示 --------------------------------------------------------------------------------------------------------
 
 
 def test_staff_preview_the_notice_with_its_period_and_publish_it(store):
-    at = open_page(store, "publicity_page.py")
+    at = page_as(store, "publicity_page.py")
     assert "尚未发布公示" in texts(at)
 
     at.date_input(key="notice_start").set_value(date(2023, 6, 3)).run()  # a Saturday: counted from Monday
@@ -98,7 +75,7 @@ def test_staff_preview_the_notice_with_its_period_and_publish_it(store):
 
 
 def test_an_uncovered_year_is_named_and_entering_it_on_the_page_computes_the_period(store):
-    at = open_page(store, "publicity_page.py")
+    at = page_as(store, "publicity_page.py")
 
     at.date_input(key="notice_start").set_value(date(2099, 6, 1)).run()
 
@@ -121,7 +98,7 @@ def test_an_uncovered_year_is_named_and_entering_it_on_the_page_computes_the_per
 def test_observers_read_the_publicity_pages_without_a_control_that_writes(store):
     published(store)
     for page in ("publicity_page.py", "objections_page.py", "confirmation_page.py"):
-        at = open_page(store, page, OBSERVER, login=f"watcher-{page[:4]}")
+        at = page_as(store, page, OBSERVER, login=f"watcher-{page[:4]}")
 
         assert at.title and not at.error, [e.value for e in at.error]
         assert not keys(at) & WRITE_CONTROLS, page
@@ -130,7 +107,7 @@ def test_observers_read_the_publicity_pages_without_a_control_that_writes(store)
 def test_a_city_bureau_reads_the_published_notice_but_not_the_settings_nor_the_register(store):
     published(store)
 
-    at = open_page(store, "publicity_page.py", CITY, login="sy")
+    at = page_as(store, "publicity_page.py", CITY, login="sy")
 
     assert "第 1 版公示" in texts(at)
     assert "export_notice_pdf" in keys(at) and not keys(at) & WRITE_CONTROLS
@@ -155,7 +132,7 @@ def fill_objection(at: AppTest, received_on: date, name: str, phone: str, conten
 
 def test_objections_are_registered_as_received_and_an_accepted_one_is_decided(store):
     notice = published(store)
-    at = open_page(store, "objections_page.py")
+    at = page_as(store, "objections_page.py")
 
     fill_objection(at, date(2023, 6, 12), "", "", "匿名来信称数据不实。")
     button(at, "register_objection").click().run()
@@ -193,7 +170,7 @@ def test_the_list_is_confirmed_after_the_period_and_the_letters_are_generated(st
     upheld = objections.register_objection(store, STAFF_PRINCIPAL, ROUND, ObjectionInput(
         received_on=date(2023, 6, 7), objector_kind=ObjectorKind.PERSON, objector_name="李四", phone="13800000000",
         sealed_or_signed=True, credit_code=notice.units[2].credit_code, content="数据不实。"))
-    at = open_page(store, "confirmation_page.py")
+    at = page_as(store, "confirmation_page.py")
     assert any(f"第 {upheld.objection_id} 号" in w.value for w in at.warning) and "confirm_list" not in keys(at)
 
     objections.decide_objection(store, STAFF_PRINCIPAL, upheld.objection_id, ObjectionDecision.UPHELD, "数据不实")

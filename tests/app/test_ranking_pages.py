@@ -17,7 +17,7 @@ from scoring.access import Grant, Role
 from scoring.rounds import close_round, get_round
 from scoring.score_sheets import submit_sheet
 from scoring.storage import Storage, round_store
-from tests.app.conftest import ADMIN, PASSWORD, create_person
+from tests.app.conftest import ADMIN, button, keys, page_as
 from tests.round_builders import STAFF as STAFF_PRINCIPAL
 from tests.round_builders import expert_principal
 from tests.scoring_builders import _assigned_template, rubric
@@ -64,29 +64,6 @@ def store(tmp_path, monkeypatch):
     return common.storage()
 
 
-def open_page(store, page: str, grant: Grant = STAFF, login: str = "tester", prepare=None) -> AppTest:
-    """The page run on its own (as the navigation runs it) for a person signed in with this grant."""
-    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)
-    create_person(store, login, "测试员", grant)
-    from scoring import accounts
-
-    at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
-    at.session_state[common.BATCH_KEY] = "2023"
-    if prepare:
-        prepare(at)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, key: str):
-    return next(b for b in at.button if b.key == key)
-
-
-def keys(at: AppTest) -> set[str]:
-    return {b.key for b in at.button}
-
-
 # AppTest does not expose a dataframe's key: each table is found by a column only it has.
 TABLE_COLUMNS = {"ranking_table": "结束后变动", "explain_sheets": "计入", "decision_changes": "原决定",
                  "current_decisions": "决定时排名", "proposal_table": "入选依据", "shortlist_versions": "SHA-256"}
@@ -103,7 +80,7 @@ def texts(at: AppTest) -> str:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_renders_for_staff(store, page):
-    at = open_page(store, page)
+    at = page_as(store, page)
 
     assert at.title
     assert not at.error, [e.value for e in at.error]
@@ -112,7 +89,7 @@ def test_each_page_renders_for_staff(store, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_observers_read_each_page_without_a_control_that_writes(store, page):
-    at = open_page(store, page, OBSERVER, login="watcher")
+    at = page_as(store, page, OBSERVER, login="watcher")
 
     assert at.title and not at.error
     assert not keys(at) & WRITE_CONTROLS
@@ -120,7 +97,7 @@ def test_observers_read_each_page_without_a_control_that_writes(store, page):
 
 
 def test_the_ranking_table_shows_ties_sheets_and_bonus_apart_and_the_charts(store):
-    at = open_page(store, "ranking.py")
+    at = page_as(store, "ranking.py")
 
     table = frame(at, "ranking_table")
     assert {"排名", "已交/应交", "专家评分", "加分", "最终得分", "去高低", "结束后变动"} <= set(table.columns)
@@ -132,7 +109,7 @@ def test_the_ranking_table_shows_ties_sheets_and_bonus_apart_and_the_charts(stor
 
 
 def test_staff_close_the_round_from_the_page_with_a_reason(store):
-    at = open_page(store, "ranking.py")
+    at = page_as(store, "ranking.py")
 
     button(at, "close_round").click().run()
     assert any("理由" in e.value for e in at.error)
@@ -146,7 +123,7 @@ def test_staff_close_the_round_from_the_page_with_a_reason(store):
 
 
 def test_the_flags_page_groups_the_flags_and_opens_a_named_sheet(store):
-    at = open_page(store, "ranking_flags.py")
+    at = page_as(store, "ranking_flags.py")
 
     assert {m.label: m.value for m in at.metric}["评分表不全"] != "0"
     assert at.selectbox(key="flag_sheet").options
@@ -154,7 +131,7 @@ def test_the_flags_page_groups_the_flags_and_opens_a_named_sheet(store):
 
 
 def test_the_explanation_lists_the_sheets_with_the_dropped_totals(store):
-    at = open_page(store, "explain.py")
+    at = page_as(store, "explain.py")
 
     sheets = frame(at, "explain_sheets")
     assert len(sheets) >= 3
@@ -165,7 +142,7 @@ def test_the_explanation_lists_the_sheets_with_the_dropped_totals(store):
 
 def test_a_bulk_decision_is_recorded_only_after_the_confirmation_listing_the_changes(store):
     close_round(store, STAFF_PRINCIPAL, ROUND, "评审结束")
-    at = open_page(store, "meeting.py")
+    at = page_as(store, "meeting.py")
     at.number_input(key="bulk_top_n").set_value(5).run()
     at.text_input(key="bulk_reason").input("会议研究按排名确定").run()
 
@@ -192,7 +169,7 @@ def test_one_decision_against_the_ranking_is_marked_in_the_confirmation(store):
     meeting.record_decisions(store, STAFF_PRINCIPAL, ROUND,
                              meeting.top_selected(meeting.round_ranking(store, ADMIN, ROUND).rows, 3), "按排名")
     last = [r for r in meeting.round_ranking(store, ADMIN, ROUND).rows if r.rank is not None][-1]
-    at = open_page(store, "meeting.py")
+    at = page_as(store, "meeting.py")
     at.selectbox(key="decide_application").set_value(last.credit_code).run()
     at.radio(key="decide_decision").set_value("入选").run()
     at.text_input(key="decide_reason").input("会议研究认为该单位转化成效突出").run()
@@ -209,7 +186,7 @@ def test_one_decision_against_the_ranking_is_marked_in_the_confirmation(store):
 
 def test_freezing_the_shortlist_from_the_page_creates_version_one(store):
     close_round(store, STAFF_PRINCIPAL, ROUND, "评审结束")
-    at = open_page(store, "shortlist_page.py")
+    at = page_as(store, "shortlist_page.py")
     at.number_input(key="rule_top_n").set_value(6).run()
     proposed = frame(at, "proposal_table")
     at.text_input(key="freeze_reason").input("会议研究确定").run()
@@ -225,14 +202,14 @@ def test_freezing_the_shortlist_from_the_page_creates_version_one(store):
 
 
 def test_freezing_is_offered_only_once_the_round_is_closed(store):
-    at = open_page(store, "shortlist_page.py")
+    at = page_as(store, "shortlist_page.py")
 
     assert "freeze_shortlist" not in keys(at) and "请先在“评审排名”页面结束评审" in texts(at)
     assert not at.exception
 
 
 def test_the_ranking_and_the_panel_summary_are_offered_for_download(store):
-    at = open_page(store, "ranking.py")
+    at = page_as(store, "ranking.py")
 
     button(at, "export_ranking").click().run()
     button(at, "export_summary_pdf").click().run()
@@ -263,7 +240,7 @@ def test_a_frozen_version_is_exported_from_the_shortlist_page(store):
     close_round(store, STAFF_PRINCIPAL, ROUND, "评审结束")
     shortlist.freeze_shortlist(store, STAFF_PRINCIPAL, ROUND,
                                shortlist.ShortlistRule(mode=shortlist.ShortlistMode.TOP_N, top_n=3), "会议确定")
-    at = open_page(store, "shortlist_page.py")
+    at = page_as(store, "shortlist_page.py")
 
     button(at, "export_shortlist").click().run()
 

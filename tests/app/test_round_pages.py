@@ -10,7 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import common
-from scoring import accounts
 from scoring.access import Grant, Role
 from scoring.models import RoundKind
 from scoring.assigning import commit_assignment, preview_assignment
@@ -18,7 +17,7 @@ from scoring.experts import conflict_report, list_experts, record_recusal
 from scoring.models import ConflictRules
 from scoring.rounds import RoundAction, RoundMode, get_round, list_rounds
 from scoring.storage import round_store
-from tests.app.conftest import ADMIN, PASSWORD, create_person
+from tests.app.conftest import ADMIN, button, page_as, table
 from tests.round_builders import _sample_template, new_round
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,28 +35,8 @@ def store(tmp_path, monkeypatch):
     return common.storage()
 
 
-def open_page(store, page: str, *grants: Grant, login: str = "tester") -> AppTest:
-    """The page run on its own (as the navigation runs it) for a person signed in with these grants."""
-    create_person(store, login, "测试员", *(grants or (STAFF,)))
-    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)
-    at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
-    at.session_state[common.BATCH_KEY] = "2023"
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, key: str):
-    return next(b for b in at.button if b.key == key)
-
-
 def labelled(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
-
-
-def table(at: AppTest, column: str):
-    """The first table showing this column (AppTest does not see the keys of st.dataframe)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def changes_table(at: AppTest):
@@ -72,7 +51,7 @@ def committed(store, round_id: str) -> set[tuple[str, str]]:
 
 
 def test_rounds_page_creates_a_round_from_the_form(store):
-    at = open_page(store, "rounds.py")
+    at = page_as(store, "rounds.py")
 
     at.text_input(key="new_title").input("2023年度遴选评审")
     at.selectbox(key="new_rubric").select("selection")
@@ -88,7 +67,7 @@ def test_rounds_page_creates_a_round_from_the_form(store):
 
 
 def test_rounds_page_offers_the_selection_rubric_first_and_refuses_one_of_another_kind(store):
-    at = open_page(store, "rounds.py")
+    at = page_as(store, "rounds.py")
     assert at.selectbox(key="new_rubric").value == "selection"
 
     at.selectbox(key="new_kind").set_value(RoundKind.ANNUAL_ACCEPTANCE)
@@ -100,7 +79,7 @@ def test_rounds_page_offers_the_selection_rubric_first_and_refuses_one_of_anothe
 
 def test_rounds_page_saves_an_edit_with_its_reason(store):
     created = new_round(store)
-    at = open_page(store, "rounds.py")
+    at = page_as(store, "rounds.py")
 
     at.number_input(key=f"edit_{created.round_id}_max").set_value(7)
     at.checkbox(key=f"edit_{created.round_id}_same_city").check()
@@ -115,7 +94,7 @@ def test_rounds_page_saves_an_edit_with_its_reason(store):
 
 def test_rounds_page_adds_a_panel_and_shows_where_applications_go(store):
     created = new_round(store, mode=RoundMode.PANEL)
-    at = open_page(store, "rounds.py")
+    at = page_as(store, "rounds.py")
     prefix = f"panel_{created.round_id}_（新增评审组）"
     members = [e.expert_id for e in list_experts(store, ADMIN)][:5]
 
@@ -133,7 +112,7 @@ def test_rounds_page_adds_a_panel_and_shows_where_applications_go(store):
 
 def test_observers_see_the_rounds_but_cannot_create_or_edit(store):
     new_round(store)
-    at = open_page(store, "rounds.py", Grant(role=Role.OBSERVER), login="watcher")
+    at = page_as(store, "rounds.py", Grant(role=Role.OBSERVER), login="watcher")
 
     assert [t.label for t in at.tabs] == ["轮次列表", "评审组"]
     assert len(table(at, "轮次编号")) == 1
@@ -143,7 +122,7 @@ def test_observers_see_the_rounds_but_cannot_create_or_edit(store):
 @pytest.mark.parametrize("page", ["rounds.py", "assignment.py"])
 def test_experts_and_city_bureaus_cannot_open_the_round_pages(store, page):
     for n, grant in enumerate((Grant(role=Role.EXPERT), Grant(role=Role.CITY, city="大连市"))):
-        at = open_page(store, page, grant, login=f"person{n}")
+        at = page_as(store, page, grant, login=f"person{n}")
 
         assert any("没有“查看评审分配”的权限" in e.value for e in at.error)
         assert not at.dataframe
@@ -153,14 +132,14 @@ def test_experts_and_city_bureaus_cannot_open_the_round_pages(store, page):
 
 
 def test_assignment_page_without_rounds_points_to_the_rounds_page(store):
-    at = open_page(store, "assignment.py")
+    at = page_as(store, "assignment.py")
 
     assert any("请先在“评审轮次”页面新建" in i.value for i in at.info)
 
 
 def test_assignment_page_previews_then_commits_with_a_reason(store):
     created = new_round(store, min_load=1, max_load=4)
-    at = open_page(store, "assignment.py")
+    at = page_as(store, "assignment.py")
 
     button(at, "run_preview").click().run()
 
@@ -182,7 +161,7 @@ def test_assignment_page_previews_then_commits_with_a_reason(store):
 
 def test_assignment_page_refuses_a_commit_without_a_reason(store):
     created = new_round(store)
-    at = open_page(store, "assignment.py")
+    at = page_as(store, "assignment.py")
     button(at, "run_preview").click().run()
 
     button(at, "commit_assignment").click().run()
@@ -193,7 +172,7 @@ def test_assignment_page_refuses_a_commit_without_a_reason(store):
 
 def test_an_infeasible_round_shows_what_to_relax_and_offers_no_commit(store):
     new_round(store, max_load=1)
-    at = open_page(store, "assignment.py")
+    at = page_as(store, "assignment.py")
 
     button(at, "run_preview").click().run()
 
@@ -209,7 +188,7 @@ def test_adding_a_conflicted_pair_by_hand_shows_the_reason(store):
     passed = {p.credit_code for p in preview.pairs}
     conflict = next(c for c in conflict_report(store, ADMIN, "2023", ConflictRules())
                     if c.credit_code in passed and c.rule == "本单位")
-    at = open_page(store, "assignment.py")
+    at = page_as(store, "assignment.py")
 
     at.selectbox(key="add_application").set_value(conflict.credit_code)
     at.selectbox(key="add_expert").set_value(conflict.expert_id)
@@ -226,7 +205,7 @@ def test_rerun_after_a_recusal_on_the_page_changes_one_pair(store):
     commit_assignment(store, ADMIN, created.round_id, preview, "首次分配")
     code, expert_id = preview.pairs[3].key
     record_recusal(store, ADMIN, "2023", expert_id, code, "专家申请回避")
-    at = open_page(store, "assignment.py")
+    at = page_as(store, "assignment.py")
     assert any("因回避不能保留" in w.value for w in at.warning)
 
     button(at, "run_rerun").click().run()
@@ -243,7 +222,7 @@ def test_rerun_after_a_recusal_on_the_page_changes_one_pair(store):
 def test_export_on_the_page_archives_the_list_and_offers_it_for_download(store, tmp_path):
     created = new_round(store)
     commit_assignment(store, ADMIN, created.round_id, preview_assignment(store, ADMIN, created.round_id), "首次分配")
-    at = open_page(store, "assignment.py")
+    at = page_as(store, "assignment.py")
 
     button(at, "export_assignment").click().run()
 
@@ -256,7 +235,7 @@ def test_export_on_the_page_archives_the_list_and_offers_it_for_download(store, 
 def test_observers_see_the_committed_assignment_without_preview_or_edits(store):
     created = new_round(store)
     commit_assignment(store, ADMIN, created.round_id, preview_assignment(store, ADMIN, created.round_id), "首次分配")
-    at = open_page(store, "assignment.py", Grant(role=Role.OBSERVER), login="watcher")
+    at = page_as(store, "assignment.py", Grant(role=Role.OBSERVER), login="watcher")
 
     assert len(table(at, "来源")) == 130
     assert not [b for b in at.button if b.key in ("run_preview", "run_rerun", "add_pair", "swap_pair")]
