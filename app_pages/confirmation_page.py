@@ -13,7 +13,7 @@ from scoring.access import AccessDenied, Permission
 from scoring.confirmation import Confirmation, LetterSettings
 from scoring.normalize import explain_validation_error
 from scoring.publicity import PublicityError, PublishedNotice
-from scoring.publicity_exports import LetterBatch, export_confirmed, generate_letters
+from scoring.publicity_exports import LetterBatch, StoredFile, export_confirmed, generate_letters, latest_letters
 from scoring.rounds import ReviewRound, RoundError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
@@ -21,7 +21,6 @@ store = common.storage()
 batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
 ERRORS = (PublicityError, RoundError, AccessDenied, ValueError, OSError)
-LETTERS_KEY = "generated_letters"  # (round id, LetterBatch) of the last generation in this session
 SETTINGS_ROUND_KEY = "letter_settings_round"
 
 
@@ -184,29 +183,32 @@ def generate_button() -> None:
             bar.empty()
             st.error(str(exc))
         else:
-            st.session_state[LETTERS_KEY] = (round_id, made)
             common.flash(f"已生成 {made.letters} 份确认通知。")
             st.rerun()
 
 
 def letters_section() -> None:
-    kept = st.session_state.get(LETTERS_KEY)
-    if not kept or kept[0] != round_id:
+    """The newest letters of the round (from this session or an earlier one), with their downloads."""
+    made = latest_letters(store, principal, round_id)
+    if made is None:
         return
-    made: LetterBatch = kept[1]
     with st.container(border=True):
-        st.markdown(f"**已生成 {made.letters} 份确认通知**（每个单位一份 Word 和一份 PDF）")
+        st.markdown(f"**已生成 {made.letters} 份确认通知**（每个单位一份 Word 和一份 PDF；"
+                    f"{made.generated_at:%Y-%m-%d %H:%M} 由 {made.generated_by} 生成）")
         st.caption(f"存档目录：{made.folder}")
         left, right = st.columns(2)
-        left.download_button(f"下载全部（{made.archive.filename}）", made.archive.content,
-                             file_name=made.archive.filename, mime=made.archive.media_type, key="download_letters_zip",
-                             icon=":material/folder_zip:", on_click="ignore", type="primary")
+        download(left, f"下载全部（{made.archive.filename}）", made.archive, "download_letters_zip",
+                 ":material/folder_zip:", primary=True)
         left.caption(f"SHA-256 {made.archive.sha256}")
-        right.download_button("下载合并 PDF（打印用）", made.merged.content, file_name=made.merged.filename,
-                              mime=made.merged.media_type, key="download_letters_merged",
-                              icon=":material/picture_as_pdf:", on_click="ignore")
+        download(right, "下载合并 PDF（打印用）", made.merged, "download_letters_merged", ":material/picture_as_pdf:")
         right.caption(f"SHA-256 {made.merged.sha256}")
         one_unit(made)
+
+
+def download(place, label: str, file: StoredFile, key: str, icon: str, primary: bool = False) -> None:
+    """A download of a stored file, read only when clicked."""
+    place.download_button(label, lambda: file.path.read_bytes(), file_name=file.filename, mime=file.media_type,
+                          key=key, icon=icon, on_click="ignore", type="primary" if primary else "secondary")
 
 
 def one_unit(made: LetterBatch) -> None:
@@ -218,8 +220,7 @@ def one_unit(made: LetterBatch) -> None:
     with st.container(horizontal=True):
         for file in by_number[number]:
             kind = file.path.suffix.lstrip(".")
-            st.download_button(f"下载 .{kind}", lambda path=file.path: path.read_bytes(), file_name=file.path.name,
-                               key=f"download_letter_{kind}", icon=":material/download:", on_click="ignore")
+            download(st, f"下载 .{kind}", file, f"download_letter_{kind}", ":material/download:")
 
 
 # --- the page ------------------------------------------------------------------------------------------------------

@@ -10,13 +10,14 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
 from scoring import clock
-from scoring.access import Principal
+from scoring.access import Permission, Principal, require
 from scoring.assignment_views import export_root
 from scoring.confirmation import Confirmation, prepare_letters, required_confirmation
 from scoring.documents.official import LetterDocument, ListColumn, ListedUnit, NoticeDocument
@@ -56,11 +57,24 @@ class PublicityExport(BaseModel):
         return MEDIA_TYPES[self.format]
 
 
-class LetterFile(BaseModel):
-    number: str
-    unit_name: str
+class StoredFile(BaseModel):
+    """A file written earlier: read it when someone downloads it (a thousand letters' zip is hundreds of MB)."""
+
     path: Path
     sha256: str
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.path.suffix.lstrip(".")]
+
+
+class LetterFile(StoredFile):
+    number: str
+    unit_name: str
 
 
 class LetterBatch(BaseModel):
@@ -68,9 +82,11 @@ class LetterBatch(BaseModel):
 
     folder: Path
     files: list[LetterFile]
-    merged: PublicityExport
-    archive: PublicityExport
+    merged: StoredFile
+    archive: StoredFile
     letters: int
+    generated_by: str
+    generated_at: datetime
 
 
 # --- documents as bytes (also for previews, which write nothing) ---------------------------------------------------
@@ -184,22 +200,31 @@ def generate_letters(storage: Storage, principal: Principal, round_id: str,
     files = [LetterFile(number=letter.number, unit_name=letter.unit_name, path=folder / f"{name}.{ext}",
                         sha256=hashlib.sha256(documents[f"{name}.{ext}"]).hexdigest())
              for name, letter in zip(names, letters, strict=True) for ext in ("docx", "pdf")]
-    merged = PublicityExport(path=folder / merged_name, filename=merged_name, kind="letters", format="pdf",
-                             sha256=hashlib.sha256(merged_pdf).hexdigest(), content=merged_pdf)
-    zipped = PublicityExport(path=base / archive_name, filename=archive_name, kind="letters", format="zip",
-                             sha256=hashlib.sha256(archive).hexdigest(), content=archive)
+    merged = StoredFile(path=folder / merged_name, sha256=hashlib.sha256(merged_pdf).hexdigest())
+    zipped = StoredFile(path=base / archive_name, sha256=hashlib.sha256(archive).hexdigest())
+    batch = LetterBatch(folder=folder, files=files, merged=merged, archive=zipped, letters=len(letters),
+                        generated_by=principal.actor, generated_at=clock.now())
     with storage.transaction(principal.actor) as tx:
         tx.audit(PUBLICITY_EXPORT, round_entity(review_round.batch_id, round_id), "",
-                 {"kind": "letters", "folder": str(folder), "letters": len(letters),
-                  "merged": {"path": str(merged.path), "sha256": merged.sha256},
-                  "zip": {"path": str(zipped.path), "sha256": zipped.sha256},
-                  "files": [{"path": f.path.name, "number": f.number, "sha256": f.sha256} for f in files]})
+                 {"kind": "letters", **batch.model_dump(mode="json")})
         folder.mkdir(parents=True, exist_ok=False)
         for name, content in documents.items():
             (folder / name).write_bytes(content)
-        merged.path.write_bytes(merged.content)
+        merged.path.write_bytes(merged_pdf)
         zipped.path.write_bytes(archive)
-    return LetterBatch(folder=folder, files=files, merged=merged, archive=zipped, letters=len(letters))
+    return batch
+
+
+def latest_letters(storage: Storage, principal: Principal, round_id: str) -> LetterBatch | None:
+    """The round's newest generation of letters as the audit log recorded it, if its files are still on disk."""
+    review_round = stored_round(storage, round_id)
+    require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
+    for entry in storage.audit_log(entity=round_entity(review_round.batch_id, round_id)):
+        if entry.action == PUBLICITY_EXPORT and entry.detail.get("kind") == "letters":
+            batch = LetterBatch.model_validate(entry.detail)
+            on_disk = all(f.path.exists() for f in (batch.merged, batch.archive, *batch.files))
+            return batch if on_disk else None
+    return None
 
 
 def letter_names(letters: Sequence[LetterDocument]) -> list[str]:

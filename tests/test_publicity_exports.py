@@ -17,10 +17,10 @@ from scoring.confirmation import LetterSettings, confirm_list, save_letter_setti
 from scoring.models import City
 from scoring.objections import ObjectionDecision, ObjectionInput, ObjectorKind, decide_objection, register_objection
 from scoring.publicity import publish_notice
-from scoring.publicity_exports import PUBLICITY_EXPORT, export_confirmed, export_list, export_notice, generate_letters
+from scoring.publicity_exports import PUBLICITY_EXPORT, export_confirmed, export_list, export_notice, generate_letters, latest_letters
 from scoring.shortlist import shortlists
 from tests.publicity_builders import SETTINGS, shortlisted_storage
-from tests.round_builders import STAFF, expert_principal
+from tests.round_builders import OBSERVER, STAFF, expert_principal
 
 ROUND = "2023-01"
 HOSTILE = '=HYPERLINK("http://x","点我")<script>alert(1)</script>&'
@@ -132,8 +132,9 @@ def test_every_letter_is_written_as_word_and_pdf_with_a_zip_a_merged_pdf_and_the
     with zipfile.ZipFile(batch.archive.path) as archive:
         assert len(archive.namelist()) == 2 * count + 1
     [entry] = [e for e in storage.audit_log(entity=f"round/2023/{ROUND}") if e.detail.get("kind") == "letters"]
-    assert entry.detail["zip"]["sha256"] == hashlib.sha256(batch.archive.path.read_bytes()).hexdigest()
+    assert entry.detail["archive"]["sha256"] == hashlib.sha256(batch.archive.path.read_bytes()).hexdigest()
     assert [f["sha256"] for f in entry.detail["files"]] == [f.sha256 for f in batch.files]
+    assert latest_letters(storage, OBSERVER, ROUND) == batch
 
 
 def test_letters_made_again_carry_the_same_numbers_and_text(storage, tmp_path, monkeypatch):
@@ -144,7 +145,7 @@ def test_letters_made_again_carry_the_same_numbers_and_text(storage, tmp_path, m
     monkeypatch.setattr(clock, "now", lambda: datetime.now() + timedelta(days=30))
     again = generate_letters(storage, STAFF, ROUND, root=tmp_path)
 
-    assert first.folder != again.folder
+    assert first.folder != again.folder and latest_letters(storage, STAFF, ROUND) == again
     assert [f.number for f in first.files] == [f.number for f in again.files]
     assert [docx_text(f.path.read_bytes()) for f in first.files[::2]] == [
         docx_text(f.path.read_bytes()) for f in again.files[::2]]
