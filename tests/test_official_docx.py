@@ -236,7 +236,9 @@ def test_page_is_a4_with_the_margins_and_grid_of_gbt_9704(render):
                              (section.right_margin, 2.6)):
         assert abs(margin - Cm(expected)) < Cm(0.01)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"  # 22 lines
+    spacing = opened(render()).styles["Normal"].element.rPr.find(qn("w:spacing"))
+    assert 28 * (16 + int(spacing.get(qn("w:val"))) / 20) <= Cm(15.6).pt  # 28 characters of 3号 fit the line
 
 
 @pytest.mark.parametrize("render", [lambda: notice_docx(sample_notice()), lambda: letter_docx(sample_letter())],

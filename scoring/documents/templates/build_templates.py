@@ -314,7 +314,7 @@ TITLE_FACE = "方正小标宋简体"  # 小标宋 of GB/T 9704; Word substitutes
 TEXT_WIDTH = Cm(15.6)  # A4 less the side margins of 28 mm and 26 mm
 BODY_SIZE = 16  # 3号
 LINE_PITCH = 579  # twips: 22 lines of 3号 on the 225 mm text block
-CHAR_SPACE = -849  # 1/4096 pt less than 3号 per character: 28 characters on the 156 mm line
+CONDENSED = -5  # twentieths of a point less per character: 28 characters of 3号 (15.75 pt each) on the 156 mm line
 
 
 def _east_asia(target, face: str, size: float, bold: bool = False) -> None:
@@ -340,6 +340,15 @@ def _indent(style_or_paragraph, **chars: int) -> None:
     for side, hundredths in chars.items():
         ind.set(qn(f"w:{side}Chars"), str(hundredths))
         ind.set(qn(f"w:{side}"), str(hundredths * BODY_SIZE * 20 // 100))
+
+
+def _condensed(style) -> None:
+    """Characters set CONDENSED closer, so that 28 of 3号 fill the line (w:spacing, in its place within w:rPr)."""
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSED))
+    style.element.get_or_add_rPr().insert_element_before(
+        spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+        "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
 def _exact_lines(style) -> None:
@@ -384,12 +393,14 @@ def _official_document(title: str):
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    # A line grid only: LibreOffice lays a character grid (linesAndChars) out at three cells per character; the 28
+    # characters a line come from the body's condensed spacing instead (_condensed).
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
     normal = doc.styles["Normal"]
     _fonts(normal, FontRole.FANGSONG, BODY_SIZE)
+    _condensed(normal)
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
     _exact_lines(normal)
     body = _style(doc, "公文正文", FontRole.FANGSONG, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
