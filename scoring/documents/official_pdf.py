@@ -30,8 +30,8 @@ LINE = "10.2mm"
 TIGHT = "-0.22pt"
 LETTER_PAGES = ("letter-a", "letter-b")  # the named pages letters alternate between (see _letters_css)
 # Letters per WeasyPrint document: about a tenth of all, for the progress bar, but at least 10 (each chunk subsets
-# every font once, 楷体's large TrueType file too, and adds them to the merged PDF) and at most 100 (a chunk's layout
-# is held in memory). A thousand letters in chunks of 100 took 10-15 % less time than in chunks of 50.
+# every font once and adds them to the merged PDF) and at most 100 (a chunk's layout is held in memory). A thousand
+# letters in chunks of 100 took 10-15 % less time than in chunks of 50.
 CHUNK_STEPS, CHUNK_MIN, CHUNK_MAX = 10, 10, 100
 # The widths of the list's narrow columns; the unit's name takes what is left and wraps.
 COLUMN_WIDTHS = {ListColumn.ORDER: "3.2em", ListColumn.TYPE: "6em", ListColumn.CITY: "5em",
