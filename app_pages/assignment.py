@@ -11,7 +11,7 @@ from scoring import assigning, assignment_views, rounds
 from scoring.access import AccessDenied, Permission, Principal
 from scoring.assigning import AssignmentPreview, ExpertLoad, PreviewKind
 from scoring.assignment_views import CommittedAssignment
-from scoring.rounds import ReviewRound, RoundError, RoundMode
+from scoring.rounds import RoundError, RoundMode
 
 JOB_KEY = "assignment_preview_job"
 PREVIEW_KEY = "assignment_preview"
@@ -40,13 +40,7 @@ def committed_view(db_path: str, round_id: str, data_version: int, principal_jso
 
 
 st.title("评审分配")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="assignment_round")]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "assignment_round")
 st.caption(f"{review_round.kind}｜评分标准 {review_round.rubric_id}｜{review_round.mode}｜"
            f"每份申报书 {review_round.experts_per_application} 名专家"
            + (f"｜每位专家 {review_round.min_load}—{review_round.max_load} 份" if review_round.mode is RoundMode.DISTRIBUTED

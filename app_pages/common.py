@@ -12,6 +12,7 @@ from scoring import accounts, batches, overview
 from scoring.access import Permission, Principal
 from scoring.accounts import ActiveSession
 from scoring.models import DEFAULT_DB_PATH, Batch
+from scoring.rounds import ReviewRound
 from scoring.storage import Storage
 
 BATCH_KEY = "batch_id"
@@ -182,6 +183,18 @@ def sidebar(store: Storage, session: ActiveSession) -> Batch | None:
 
 def current_batch() -> Batch:
     return storage().get_batch(st.session_state[BATCH_KEY])
+
+
+NO_ROUNDS = "本批次尚无评审轮次，请先在“评审轮次”页面新建。"
+
+
+def choose_round(listed: list[ReviewRound], key: str, empty: str = NO_ROUNDS) -> ReviewRound:
+    """The round a page works on, chosen among `listed`; the page stops with `empty` when there is none."""
+    if not listed:
+        st.info(empty)
+        st.stop()
+    by_id = {r.round_id: r for r in listed}
+    return by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label, key=key)]
 
 
 def select_task(session_state, round_id: str, credit_code: str) -> None:

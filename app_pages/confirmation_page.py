@@ -14,7 +14,7 @@ from scoring.confirmation import Confirmation, LetterSettings
 from scoring.normalize import explain_validation_error
 from scoring.publicity import PublicityError, PublishedNotice
 from scoring.publicity_exports import LetterBatch, StoredFile, export_confirmed, generate_letters, latest_letters
-from scoring.rounds import ReviewRound, RoundError
+from scoring.rounds import RoundError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -227,13 +227,7 @@ def one_unit(made: LetterBatch) -> None:
 
 
 st.title("确认通知")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次。")
-    st.stop()
-by_round = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_round[st.selectbox("评审轮次", list(by_round), key="confirmation_round",
-                                                  format_func=lambda i: by_round[i].label)]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "confirmation_round")
 round_id = review_round.round_id
 notice = publicity.current_notice(store, principal, round_id)
 if notice is None:

@@ -7,7 +7,6 @@ from app_pages import common, ranking_charts, sheet_view
 from scoring import rounds, score_sheets
 from scoring.access import Permission
 from scoring.round_ranking import Explanation, explain_application, round_ranking
-from scoring.rounds import ReviewRound
 from scoring.rubrics import points_text
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
@@ -20,13 +19,7 @@ def points(value) -> str:
 
 
 st.title("排名说明")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="explain_round")]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "explain_round")
 rows = {r.credit_code: r for r in round_ranking(store, principal, review_round.round_id).rows}
 if not rows:
     st.info("本轮尚未确认分配，暂无排名。")

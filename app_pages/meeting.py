@@ -9,7 +9,7 @@ from scoring.access import AccessDenied, Permission
 from scoring.bonuses import BonusError
 from scoring.meeting import Decision, DecisionChange, DecisionRequest, MeetingError
 from scoring.round_ranking import round_ranking
-from scoring.rounds import ReviewRound, RoundError
+from scoring.rounds import RoundError
 
 PENDING_KEY = "meeting_pending"  # (round id, requests, bulk reason, the changes shown) awaiting confirmation
 
@@ -20,13 +20,7 @@ can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
 ERRORS = (MeetingError, BonusError, RoundError, AccessDenied, ValueError)
 
 st.title("会议决定")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="meeting_round")]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "meeting_round")
 round_id = review_round.round_id
 rows = round_ranking(store, principal, round_id).rows
 if not rows:

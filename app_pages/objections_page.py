@@ -12,7 +12,7 @@ from scoring.confirmation import confirmations, confirmed_units
 from scoring.normalize import explain_validation_error
 from scoring.objections import Objection, ObjectionDecision, ObjectionInput, ObjectionStatus, ObjectorKind
 from scoring.publicity import PublicityError, PublishedNotice
-from scoring.rounds import ReviewRound, RoundError
+from scoring.rounds import RoundError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -164,13 +164,7 @@ def outcome_section(notice: PublishedNotice, register: list[Objection]) -> None:
 
 
 st.title("异议处理")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次。")
-    st.stop()
-by_round = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_round[st.selectbox("评审轮次", list(by_round), key="objections_round",
-                                                  format_func=lambda i: by_round[i].label)]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "objections_round")
 round_id = review_round.round_id
 notice = publicity.current_notice(store, principal, round_id)
 if notice is None:

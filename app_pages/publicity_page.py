@@ -296,13 +296,8 @@ def preparation(notice: PublishedNotice | None) -> None:
 
 
 st.title("公示")
-listed = readable_rounds()
-if not listed:
-    st.info("本批次尚无已发布的公示。" if not can_prepare else "本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="publicity_round")]
+review_round = common.choose_round(readable_rounds(), "publicity_round",
+                                   common.NO_ROUNDS if can_prepare else "本批次尚无已发布的公示。")
 round_id = review_round.round_id
 published = publicity.notices(store, principal, round_id)
 current = next((n for n in reversed(published) if n.withdrawn_at is None), None)

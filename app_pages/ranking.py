@@ -8,7 +8,7 @@ from app_pages import common, ranking_charts
 from scoring import aggregation, rounds, score_sheets, shortlist
 from scoring.access import AccessDenied, Permission
 from scoring.round_ranking import RoundRanking, round_ranking, tie_break_text
-from scoring.rounds import ReviewRound, RoundError
+from scoring.rounds import RoundError
 from scoring.score_sheets import ScoringError
 from scoring.shortlist import ShortlistMode, ShortlistRule
 
@@ -29,13 +29,7 @@ def moment(value) -> str:
 
 
 st.title("评审排名")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="ranking_round")]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "ranking_round")
 
 
 def close_section() -> None:

@@ -7,7 +7,6 @@ from app_pages import common, sheet_view
 from scoring import quality_flags, rounds, score_sheets
 from scoring.access import Permission
 from scoring.quality_flags import Flag, FlagKind
-from scoring.rounds import ReviewRound
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -19,13 +18,7 @@ KIND_ICONS = {FlagKind.INCOMPLETE: ":material/pending_actions:", FlagKind.DISAGR
               FlagKind.EXTREME_WITHOUT_COMMENT: ":material/comments_disabled:"}
 
 st.title("评审质量提示")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="flags_round")]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "flags_round")
 flags = quality_flags.round_flags(store, principal, review_round.round_id)
 progress = score_sheets.round_progress(store, principal, review_round.round_id)
 experts = {e.expert_id: e.name for e in progress.experts}

@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import common, sheet_view
 from scoring import expert_ratings, rounds, score_sheets
 from scoring.access import AccessDenied, Permission, Principal
-from scoring.rounds import ReviewRound, RoundError
+from scoring.rounds import RoundError
 from scoring.score_sheets import ExpertProgress, RoundProgress, ScoringError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
@@ -30,13 +30,7 @@ def progress_of(db_path: str, round_id: str, data_version: int, principal_json: 
 
 
 st.title("评审进度")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="progress_round")]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "progress_round")
 progress = progress_of(common.db_path(), review_round.round_id, store.data_version(), principal.model_dump_json())
 if not progress.experts:
     st.info("本轮尚未确认分配，暂无评审进度。")

@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages import common
 from scoring import ranking_exports, rounds, shortlist
 from scoring.access import AccessDenied, Permission
-from scoring.rounds import ReviewRound, RoundError
+from scoring.rounds import RoundError
 from scoring.score_sheets import ScoringError
 from scoring.shortlist import Proposal, ShortlistEntry, ShortlistError, ShortlistMode, ShortlistRule
 
@@ -16,13 +16,7 @@ batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
 
 st.title("拟入选名单")
-listed = rounds.list_rounds(store, principal, batch.batch_id)
-if not listed:
-    st.info("本批次尚无评审轮次，请先在“评审轮次”页面新建。")
-    st.stop()
-by_id = {r.round_id: r for r in listed}
-review_round: ReviewRound = by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label,
-                                               key="shortlist_round")]
+review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "shortlist_round")
 round_id = review_round.round_id
 
 

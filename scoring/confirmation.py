@@ -32,6 +32,7 @@ from scoring.publicity import (
     required_notice,
     require_reader,
     save_settings,
+    saved_settings,
 )
 from scoring.rounds import checked_reason, round_entity, stored_round
 from scoring.storage import Storage
@@ -173,10 +174,8 @@ def required_confirmation(storage: Storage, principal: Principal, round_id: str)
 
 
 def letter_settings(storage: Storage, principal: Principal, round_id: str) -> LetterSettings:
-    review_round = stored_round(storage, round_id)
-    require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
-    row = storage.cursor().execute(q.SELECT_SETTINGS, [round_id, LETTERS_KIND]).fetchone()
-    return LetterSettings.model_validate_json(row[0]) if row else LetterSettings()
+    """The saved settings of the round's letters, or the defaults."""
+    return saved_settings(storage, principal, round_id, LETTERS_KIND, LetterSettings)
 
 
 def save_letter_settings(storage: Storage, principal: Principal, round_id: str,

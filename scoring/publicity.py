@@ -9,7 +9,7 @@ import hashlib
 import json
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -38,6 +38,7 @@ HOW_TO_OBJECT = ("公示期间，任何单位或个人对公示名单有异议�
                  "证明材料。单位提出异议的，须在异议材料上加盖本单位公章；个人提出异议的，须在异议材料上签署真实姓名，"
                  "并注明联系方式。匿名异议、超出公示期提出的异议不予受理。")
 NOTICE_KIND = "notice"
+Settings = TypeVar("Settings", bound=BaseModel)
 
 
 class PublicityError(Exception):
@@ -184,12 +185,18 @@ def required_notice(storage: Storage, principal: Principal, round_id: str) -> Pu
 # --- settings and preview ------------------------------------------------------------------------------------------
 
 
-def notice_settings(storage: Storage, principal: Principal, round_id: str) -> NoticeSettings:
-    """The saved settings of the round's notice, or the defaults."""
+def saved_settings(storage: Storage, principal: Principal, round_id: str, kind: str,
+                   model: type[Settings]) -> Settings:
+    """A round's saved settings of the notice or the letters (`kind`), or the model's defaults."""
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
-    row = storage.cursor().execute(q.SELECT_SETTINGS, [round_id, NOTICE_KIND]).fetchone()
-    return NoticeSettings.model_validate_json(row[0]) if row else NoticeSettings()
+    row = storage.cursor().execute(q.SELECT_SETTINGS, [round_id, kind]).fetchone()
+    return model.model_validate_json(row[0]) if row else model()
+
+
+def notice_settings(storage: Storage, principal: Principal, round_id: str) -> NoticeSettings:
+    """The saved settings of the round's notice, or the defaults."""
+    return saved_settings(storage, principal, round_id, NOTICE_KIND, NoticeSettings)
 
 
 def save_settings(storage: Storage, principal: Principal, review_round: ReviewRound, kind: str,
