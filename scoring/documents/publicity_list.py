@@ -7,7 +7,7 @@ import io
 from scoring.documents.assignment_export import FORMULA_STARTS, neutralised
 from scoring.documents.official import ListColumn, ListedUnit
 from scoring.documents.score_sheet_doc import printable
-from scoring.documents.sheets import new_workbook
+from scoring.documents.sheets import ListStyles, new_workbook
 
 SHEET_NAME = "公示名单"
 WIDTHS = {ListColumn.ORDER: 6, ListColumn.NAME: 40, ListColumn.TYPE: 16, ListColumn.CITY: 10,
@@ -28,14 +28,9 @@ def publicity_list_xlsx(title: str, provenance: str, columns: list[ListColumn], 
     as text."""
     buffer, book = new_workbook(title)
     sheet = book.add_worksheet(SHEET_NAME)
-    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
-    heading = book.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
-    note = book.add_format({"font_name": "宋体", "font_size": 9, "font_color": "#595959"})
-    header = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
-    text = book.add_format({**base, "text_wrap": True})
-    centred = book.add_format({**base, "align": "center"})
-    code = book.add_format({**base, "num_format": "@"})
-    score = book.add_format({**base, "num_format": "0.00"})
+    styles = ListStyles(book)
+    heading, note, header, text = styles.heading, styles.note, styles.header, styles.text
+    centred, code, score = styles.centred, styles.code, styles.score
     for c, column in enumerate(columns):
         sheet.set_column(c, c, WIDTHS[column])
     sheet.write_string(0, 0, neutralised(printable(title)), heading)

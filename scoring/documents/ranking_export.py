@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from scoring.documents.assignment_export import neutralised
 from scoring.documents.fonts import SERIF, FontRole, font_stack
 from scoring.documents.score_sheet_doc import TEMPLATES_DIR, printable, render_docx
-from scoring.documents.sheets import new_workbook
+from scoring.documents.sheets import ListStyles, new_workbook
 from scoring.round_ranking import RankingRow
 
 PANEL_TEMPLATE = TEMPLATES_DIR / "panel_summary.docx"
@@ -99,14 +99,9 @@ def shortlist_workbook(title: str, provenance: str, entries: list) -> bytes:
     headers (frozen), one row per entry in the list's order; every text cell kept as text."""
     buffer, book = new_workbook(title)
     sheet = book.add_worksheet("拟入选名单")
-    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
-    heading = book.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
-    note = book.add_format({"font_name": "宋体", "font_size": 9, "font_color": "#595959"})
-    header = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
-    text = book.add_format({**base, "text_wrap": True})
-    centred = book.add_format({**base, "align": "center"})
-    code = book.add_format({**base, "num_format": "@"})
-    score = book.add_format({**base, "num_format": "0.00"})
+    styles = ListStyles(book)
+    heading, note, header, text = styles.heading, styles.note, styles.header, styles.text
+    centred, code, score = styles.centred, styles.code, styles.score
     for c, width in enumerate(SHORTLIST_WIDTHS):
         sheet.set_column(c, c, width)
     sheet.write_string(0, 0, neutralised(printable(title)), heading)

@@ -483,6 +483,21 @@ def new_workbook(title: str) -> tuple[io.BytesIO, xlsxwriter.Workbook]:
     return buffer, book
 
 
+class ListStyles:
+    """The cell formats of a one-table list (公示名单, 拟入选名单): its title, the line saying where it comes from, the
+    header row and the cells."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+        self.heading = book.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
+        self.note = book.add_format({"font_name": "宋体", "font_size": 9, "font_color": "#595959"})
+        self.header = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
+        self.text = book.add_format({**base, "text_wrap": True})
+        self.centred = book.add_format({**base, "align": "center"})
+        self.code = book.add_format({**base, "num_format": "@"})
+        self.score = book.add_format({**base, "num_format": "0.00"})
+
+
 class Styles:
     """A workbook's cell formats, created once."""
 
