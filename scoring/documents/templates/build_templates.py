@@ -213,14 +213,7 @@ def score_sheet_template() -> bytes:
     footer.add_run(" 页")
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(15.6), alignment=2)  # 2: right
 
-    props = doc.core_properties
-    props.title, props.author, props.last_modified_by = "专家评分表（模板）", "辽宁省知识产权局", "build_templates.py"
-    props.created = props.modified = FIXED_TIME
-    props.revision = 1
-    props.comments = "由 scoring/documents/templates/build_templates.py 生成；可在 Word 中修改版式，但须保留花括号标记。"
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return _reproducible(buffer.getvalue())
+    return _save(doc, "专家评分表")
 
 
 def panel_summary_template() -> bytes:
@@ -283,14 +276,7 @@ def panel_summary_template() -> bytes:
     _field(footer, "NUMPAGES")
     footer.add_run(" 页")
 
-    props = doc.core_properties
-    props.title, props.author, props.last_modified_by = "专家组评分汇总表（模板）", "辽宁省知识产权局", "build_templates.py"
-    props.created = props.modified = FIXED_TIME
-    props.revision = 1
-    props.comments = "由 scoring/documents/templates/build_templates.py 生成；可在 Word 中修改版式，但须保留花括号标记。"
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return _reproducible(buffer.getvalue())
+    return _save(doc, "专家组评分汇总表")
 
 
 def _reproducible(content: bytes) -> bytes:
@@ -378,7 +364,7 @@ def _border(paragraph_or_cell, sides: dict[str, tuple[int, str]]) -> None:
     props.append(borders)
 
 
-def _official_document(title: str):
+def _official_document():
     """An A4 document laid out after GB/T 9704-2012: the margins of 7.1 (text block 156 × 225 mm), 22 lines of 28
     characters, body in 3号 仿宋, the page number “— 1 —” in 4号 宋体 centred below the text, and the styles of
     title, headings, body and signature."""
@@ -429,11 +415,6 @@ def _official_document(title: str):
     _field(footer, "PAGE")
     footer.add_run(" —")
 
-    props = doc.core_properties
-    props.title, props.author, props.last_modified_by = f"{title}（模板）", "辽宁省知识产权局", "build_templates.py"
-    props.created = props.modified = FIXED_TIME
-    props.revision = 1
-    props.comments = "由 scoring/documents/templates/build_templates.py 生成；可在 Word 中修改版式，但须保留花括号标记。"
     return doc
 
 
@@ -459,7 +440,13 @@ def _signature(doc) -> None:
     _paragraph(doc, "{{ issued_on }}", "公文成文日期")
 
 
-def _save(doc) -> bytes:
+def _save(doc, title: str) -> bytes:
+    """The template's bytes, with fixed document properties and zip times so that a rebuild gives the same file."""
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = f"{title}（模板）", "辽宁省知识产权局", "build_templates.py"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
+    props.comments = "由 scoring/documents/templates/build_templates.py 生成；可在 Word 中修改版式，但须保留花括号标记。"
     buffer = io.BytesIO()
     doc.save(buffer)
     return _reproducible(buffer.getvalue())
@@ -468,7 +455,7 @@ def _save(doc) -> bytes:
 def publicity_notice_template() -> bytes:
     """The Word template of the publicity notice (公示); its tags read `notice_context` of official_docx. The list
     shows the columns the context names: its header row and each unit's row are `{%tc for %}` loops."""
-    doc = _official_document("公示")
+    doc = _official_document()
     _paragraph(doc, "{%p if draft %}")
     mark = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
     _red_run(mark, "{{ draft_mark }}").bold = True
@@ -505,7 +492,7 @@ def publicity_notice_template() -> bytes:
     _paragraph_loop(doc, "line in after_list", "{{ line }}")
     _paragraph_loop(doc, "line in contact", "{{ line }}")
     _signature(doc)
-    return _save(doc)
+    return _save(doc, "公示")
 
 
 def _record_table(doc) -> None:
@@ -538,7 +525,7 @@ def confirmation_letter_template() -> bytes:
     """The Word template of the confirmation letter (确认通知); its tags read `letter_context` of official_docx:
     the red 发文机关标志, the 文号 and the red line, title, addressee, paragraphs and sections (黑体 headings,
     楷体 run-in leads), the signature and the 版记."""
-    doc = _official_document("确认通知")
+    doc = _official_document()
     record = _style(doc, "公文版记", FontRole.FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.LEFT)
     record.paragraph_format.left_indent = record.paragraph_format.right_indent = Pt(14)  # 左右各空一字
     record.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -570,7 +557,7 @@ def confirmation_letter_template() -> bytes:
     _signature(doc)
     _record_table(doc)
     _paragraph(doc)
-    return _save(doc)
+    return _save(doc, "确认通知")
 
 
 TEMPLATES = {SCORE_SHEET: score_sheet_template, PANEL_SUMMARY: panel_summary_template,
