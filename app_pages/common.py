@@ -8,10 +8,11 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from scoring import accounts, batches, overview
+from scoring import accounts, batches, clock, overview, publicity
 from scoring.access import Permission, Principal
 from scoring.accounts import ActiveSession
 from scoring.models import DEFAULT_DB_PATH, Batch
+from scoring.publicity import PublishedNotice
 from scoring.rounds import ReviewRound
 from scoring.storage import Storage
 
@@ -195,6 +196,19 @@ def choose_round(listed: list[ReviewRound], key: str, empty: str = NO_ROUNDS) ->
         st.stop()
     by_id = {r.round_id: r for r in listed}
     return by_id[st.selectbox("评审轮次", list(by_id), format_func=lambda i: by_id[i].label, key=key)]
+
+
+def notice_in_force(store: Storage, principal: Principal, round_id: str, missing: str,
+                    note: str = "") -> PublishedNotice:
+    """The round's notice in force, its version, status and period said under the title; the page stops with
+    `missing` when there is none."""
+    notice = publicity.current_notice(store, principal, round_id)
+    if notice is None:
+        st.info(missing, icon=":material/campaign:")
+        st.stop()
+    st.caption(f"第 {notice.version} 版公示（{notice.status(clock.today())}），公示期 {notice.start:%Y-%m-%d} 至 "
+               f"{notice.end:%Y-%m-%d}。{note}")
+    return notice
 
 
 def select_task(session_state, round_id: str, credit_code: str) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app_pages import common
-from scoring import clock, confirmation, objections, publicity, rounds
+from scoring import clock, confirmation, objections, rounds
 from scoring.access import AccessDenied, Permission
 from scoring.confirmation import Confirmation, LetterSettings
 from scoring.normalize import explain_validation_error
@@ -229,12 +229,7 @@ def one_unit(made: LetterBatch) -> None:
 st.title("确认通知")
 review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "confirmation_round")
 round_id = review_round.round_id
-notice = publicity.current_notice(store, principal, round_id)
-if notice is None:
-    st.info("本轮次没有发布中的公示；公示期满并处理完异议后，才能确认名单。", icon=":material/campaign:")
-    st.stop()
-st.caption(f"第 {notice.version} 版公示（{notice.status(clock.today())}），公示期 {notice.start:%Y-%m-%d} 至 "
-           f"{notice.end:%Y-%m-%d}。")
+notice = common.notice_in_force(store, principal, round_id, "本轮次没有发布中的公示；公示期满并处理完异议后，才能确认名单。")
 confirmed = confirmation.current_confirmation(store, principal, round_id)
 if confirmed is None:
     confirm_section(notice)

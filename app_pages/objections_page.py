@@ -6,7 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app_pages import common
-from scoring import clock, objections, publicity, rounds
+from scoring import clock, objections, rounds
 from scoring.access import AccessDenied, Permission
 from scoring.confirmation import confirmations, confirmed_units
 from scoring.normalize import explain_validation_error
@@ -166,12 +166,8 @@ def outcome_section(notice: PublishedNotice, register: list[Objection]) -> None:
 st.title("异议处理")
 review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "objections_round")
 round_id = review_round.round_id
-notice = publicity.current_notice(store, principal, round_id)
-if notice is None:
-    st.info("本轮次没有发布中的公示，发布公示后才能登记异议。", icon=":material/campaign:")
-    st.stop()
-st.caption(f"第 {notice.version} 版公示（{notice.status(clock.today())}），公示期 {notice.start:%Y-%m-%d} 至 "
-           f"{notice.end:%Y-%m-%d}。匿名、超出公示期、未盖章或未签名的异议照常登记，标记为不予受理。")
+notice = common.notice_in_force(store, principal, round_id, "本轮次没有发布中的公示，发布公示后才能登记异议。",
+                                "匿名、超出公示期、未盖章或未签名的异议照常登记，标记为不予受理。")
 register_list = [o for o in objections.objections(store, principal, round_id) if o.notice_version == notice.version]
 final = any(c.notice_version == notice.version for c in confirmations(store, principal, round_id))
 if final:
