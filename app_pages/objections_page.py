@@ -102,7 +102,8 @@ def detail_section(register: list[Objection], final: bool) -> None:
         st.text(received.content)
     for n, file in enumerate(chosen.evidence):
         st.download_button(f"{file.name}（{file.size:,} 字节）",
-                           objections.evidence_content(store, principal, chosen.objection_id, file.sha256),
+                           lambda sha256=file.sha256: objections.evidence_content(store, principal,
+                                                                                  chosen.objection_id, sha256),
                            file_name=file.name, key=f"evidence_{chosen.objection_id}_{n}",
                            icon=":material/attach_file:", on_click="ignore")
     notes_part(chosen)
