@@ -2,7 +2,7 @@
 the signed-in person's roles open."""
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 
 st.set_page_config(page_title="高校院所知识产权运营中心试点评审系统", page_icon=":material/fact_check:", layout="wide")
 

@@ -57,7 +57,7 @@ def write_instance(size: tuple[int, int, int], folder: Path) -> None:
 
 def measure(folder: Path) -> dict:
     """Runs in a fresh process: load the arrays, then build and solve; peak memory is this process's."""
-    from scoring.assignment import AssignmentProblem, solve
+    from scoring.rounds.solver import AssignmentProblem, solve
 
     arrays = {name: np.load(folder / f"{name}.npy") for name in ARRAYS}
     loaded_mib = peak_rss_mib()

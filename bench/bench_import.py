@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_workbook(count: int, path: Path) -> None:
-    from scoring.documents.workbook import write_workbook
-    from scoring.sample import sample_batch, synthetic_applications
+    from scoring.documents.application_workbook import write_workbook
+    from scoring.intake.sample import sample_batch, synthetic_applications
 
     apps = synthetic_applications(sample_batch(), count, seed=7)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -29,10 +29,10 @@ def make_workbook(count: int, path: Path) -> None:
 
 def measure(path: Path) -> dict:
     """Runs in a fresh process so that its peak memory is the import's own."""
-    from scoring.access import Principal
-    from scoring.documents.workbook import read_workbook
-    from scoring.importer import import_files
-    from scoring.sample import sample_batch
+    from scoring.common.access import Principal
+    from scoring.documents.application_workbook import read_workbook
+    from scoring.intake.importer import import_files
+    from scoring.intake.sample import sample_batch
     from scoring.storage import Storage
 
     content = path.read_bytes()

@@ -1,7 +1,7 @@
 """Benchmark: 1,000 confirmation letters (确认通知) as .docx and .pdf, with the merged PDF and the zip (issue 7; aim
 under 60 s on 2 cores).
 
-Composes 1,000 letters the way the app does (scoring.confirmation.compose_letter over a published notice and a
+Composes 1,000 letters the way the app does (scoring.publicity.confirmation.compose_letter over a published notice and a
 confirmed list of 1,000 units with long real-looking names), then times what 生成全部确认通知 does with them:
 the .docx files, the PDFs (one WeasyPrint document, split per letter), the zip, and writing everything to disk.
 Prints the figures and the peak memory of the process.
@@ -27,10 +27,10 @@ CITIES = ("沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹�
 
 
 def letters(count: int):
-    from scoring.confirmation import LetterSettings, compose_letter
+    from scoring.publicity.confirmation import LetterSettings, compose_letter
     from scoring.documents.official import Contact, ListedUnit
-    from scoring.publicity import NoticeSettings, PublishedNotice, compose_notice
-    from scoring.workdays import WorkCalendar, working_period
+    from scoring.publicity.notice import NoticeSettings, PublishedNotice, compose_notice
+    from scoring.publicity.workdays import WorkCalendar, working_period
 
     units = [ListedUnit(order=n, credit_code=f"12210000{n:09d}X", unit_name=f"辽宁省第{n}理工大学知识产权运营中心（技术转移中心）",
                         unit_type="高等学校", city=CITIES[n % len(CITIES)]) for n in range(1, count + 1)]
@@ -55,7 +55,7 @@ def main() -> int:
 
     from scoring.documents.official_docx import letter_docx
     from scoring.documents.official_pdf import render_letters
-    from scoring.publicity_exports import letter_names, zip_files
+    from scoring.publicity.files import letter_names, zip_files
 
     composed = letters(args.letters)
     names = letter_names(composed)

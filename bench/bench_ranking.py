@@ -43,10 +43,10 @@ def build_database(path: Path) -> None:
     import numpy as np
     import pandas as pd
 
-    from scoring.access import Principal
-    from scoring.models import ActionKind, SheetStatus
-    from scoring.rounds import create_round, round_settings
-    from scoring.sample import sample_batch, sample_experts, synthetic_applications
+    from scoring.common.access import Principal
+    from scoring.common.models import ActionKind, SheetStatus
+    from scoring.rounds.review_round import create_round, round_settings
+    from scoring.intake.sample import sample_batch, sample_experts, synthetic_applications
     from scoring.storage import Storage, expert_store
     from scoring.storage.round_store import NewPair, insert_pairs
 
@@ -97,10 +97,10 @@ def timed(function, repeat: int) -> tuple[float, object]:
 
 
 def measure(path: Path, repeat: int) -> dict:
-    from scoring.access import Principal
-    from scoring.aggregation import aggregate_round
-    from scoring.quality_flags import round_flags
-    from scoring.ranking import RankInput, rank
+    from scoring.common.access import Principal
+    from scoring.results.aggregation import aggregate_round
+    from scoring.results.quality_flags import round_flags
+    from scoring.results.ordering import RankInput, rank
     from scoring.storage import Storage
 
     staff = Principal.command_line("bench")

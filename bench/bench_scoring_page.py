@@ -33,10 +33,10 @@ SUBMITTED_SHARE = 0.8
 def build_database(path: Path) -> None:
     import pandas as pd
 
-    from scoring.access import Principal
-    from scoring.models import ActionKind, SheetStatus
-    from scoring.rounds import create_round, round_rubric, round_settings
-    from scoring.sample import sample_batch, sample_experts, synthetic_applications
+    from scoring.common.access import Principal
+    from scoring.common.models import ActionKind, SheetStatus
+    from scoring.rounds.review_round import create_round, round_rubric, round_settings
+    from scoring.intake.sample import sample_batch, sample_experts, synthetic_applications
     from scoring.storage import Storage, expert_store
     from scoring.storage.round_store import NewPair, insert_pairs
 
@@ -113,10 +113,10 @@ def measure(path: Path, repeat: int) -> dict:
     for name in [n for n in logging.root.manager.loggerDict if n.startswith("streamlit")]:
         logging.getLogger(name).setLevel(logging.ERROR)  # bare-mode warnings of the domain calls made outside a run
 
-    from app_pages import common
-    from scoring import accounts
-    from scoring.access import Grant, Principal, Role
-    from scoring.score_sheets import my_tasks, review_context, save_draft, submit_sheet
+    from app_pages.widgets import common
+    from scoring.common import accounts
+    from scoring.common.access import Grant, Principal, Role
+    from scoring.review.score_sheets import my_tasks, review_context, save_draft, submit_sheet
     from scoring.storage import round_store
 
     storage = common.storage()
@@ -165,8 +165,8 @@ def measure(path: Path, repeat: int) -> dict:
             return elapsed
         return statistics.median(run() for _ in range(repeat))
 
-    figures["my_reviews_page_s"] = page("app_pages/my_reviews.py")
-    figures["score_page_s"] = page("app_pages/score.py", prepare=lambda at: select_for_scoring(
+    figures["my_reviews_page_s"] = page("app_pages/expert/my_reviews.py")
+    figures["score_page_s"] = page("app_pages/expert/score.py", prepare=lambda at: select_for_scoring(
         at, review_round_id, pair.credit_code))
 
     rubric = review_context(storage, expert, review_round_id, pair.credit_code).rubric
@@ -181,7 +181,7 @@ def measure(path: Path, repeat: int) -> dict:
 
 def select_for_scoring(at, round_id: str, credit_code: str) -> None:
     """What 我的评审 leaves in the session when the expert opens one application."""
-    from app_pages.common import select_task
+    from app_pages.widgets.common import select_task
 
     select_task(at.session_state, round_id, credit_code)
 

@@ -1,6 +1,6 @@
-"""`python -m scoring …`: see scoring/cli.py."""
+"""`python -m scoring …`: see scoring/cli/main.py."""
 import sys
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 sys.exit(main())

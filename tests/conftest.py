@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from scoring import accounts
+from scoring.common import accounts
 
 
 @pytest.fixture(autouse=True)

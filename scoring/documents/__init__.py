@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from scoring.models import Application, Attachment, AttachmentKind, ImportIssue, IssueCounts, Severity
+from scoring.common.models import Application, Attachment, AttachmentKind, ImportIssue, IssueCounts, Severity
 
 
 class AttachmentReference(BaseModel):

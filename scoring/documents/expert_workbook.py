@@ -24,11 +24,11 @@ from pathlib import PurePath
 
 from pydantic import BaseModel
 
-from scoring import clock
-from scoring.credit_code import CodeStatus, read_credit_code
-from scoring.disciplines import Discipline
+from scoring.common import clock
+from scoring.intake.credit_code import CodeStatus, read_credit_code
+from scoring.common.disciplines import Discipline
 from scoring.documents import IssueLog
-from scoring.documents.sheets import (
+from scoring.documents.spreadsheet import (
     EXAMPLE_MARK,
     MAX_FILE_BYTES,
     Column,
@@ -49,8 +49,8 @@ from scoring.documents.sheets import (
     write_data_sheet,
     write_guide,
 )
-from scoring.documents.workbook import EXAMPLE_CODE
-from scoring.models import (
+from scoring.documents.application_workbook import EXAMPLE_CODE
+from scoring.common.models import (
     Affiliation,
     AffiliationKind,
     City,

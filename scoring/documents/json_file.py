@@ -11,8 +11,8 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from scoring.documents import AttachmentReference, IssueLog, ParsedFile
-from scoring.models import Application
-from scoring.normalize import explain_validation_error
+from scoring.common.models import Application
+from scoring.common.normalize import explain_validation_error
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
 

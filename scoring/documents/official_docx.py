@@ -17,7 +17,7 @@ from jinja2 import Environment
 from lxml import etree
 
 from scoring.documents.official import LetterDocument, NoticeDocument, chinese_date
-from scoring.documents.score_sheet_doc import TEMPLATES_DIR, printable
+from scoring.documents.score_sheet_print import TEMPLATES_DIR, printable
 
 NOTICE_TEMPLATE = TEMPLATES_DIR / "publicity_notice.docx"
 LETTER_TEMPLATE = TEMPLATES_DIR / "confirmation_letter.docx"

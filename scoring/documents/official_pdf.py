@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scoring.documents.fonts import SERIF, FontRole, font_stack
 from scoring.documents.official import LetterDocument, ListColumn, NoticeDocument, Paragraph, chinese_date
-from scoring.documents.score_sheet_doc import printable
+from scoring.documents.score_sheet_print import printable
 
 DRAFT_MARK = "草稿（预览）"
 DRAFT_NOTE = "草稿（预览），尚未发布，不作为正式文件"

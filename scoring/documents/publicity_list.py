@@ -4,10 +4,10 @@ from __future__ import annotations
 import csv
 import io
 
-from scoring.documents.assignment_export import FORMULA_STARTS, neutralised
+from scoring.documents.assignment_workbook import FORMULA_STARTS, neutralised
 from scoring.documents.official import ListColumn, ListedUnit
-from scoring.documents.score_sheet_doc import printable
-from scoring.documents.sheets import ListStyles, new_workbook
+from scoring.documents.score_sheet_print import printable
+from scoring.documents.spreadsheet import ListStyles, new_workbook
 
 SHEET_NAME = "公示名单"
 WIDTHS = {ListColumn.ORDER: 6, ListColumn.NAME: 40, ListColumn.TYPE: 16, ListColumn.CITY: 10,

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.access import Grant, Role
+from scoring.common.access import Grant, Role
 from scoring.storage import account_queries as q
 from scoring.storage.store import Storage, Transaction
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from scoring.models import ConflictSource, DeclaredConflict, Expert, Recusal
+from scoring.common.models import ConflictSource, DeclaredConflict, Expert, Recusal
 from scoring.storage import expert_queries as q
 from scoring.storage.store import Storage, Transaction
 

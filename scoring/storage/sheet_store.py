@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from scoring.models import ScoreSheet, SheetStatus
+from scoring.common.models import ScoreSheet, SheetStatus
 from scoring.storage import sheet_queries as q
 from scoring.storage.store import Storage, Transaction
 

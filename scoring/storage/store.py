@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from scoring import clock
-from scoring.models import (
+from scoring.common import clock
+from scoring.common.models import (
     ActionKind,
     Application,
     AuditEntry,

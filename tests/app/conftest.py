@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
-from scoring import accounts
-from scoring.access import Grant, Principal, Role
+from app_pages.widgets import common
+from scoring.common import accounts
+from scoring.common.access import Grant, Principal, Role
 from scoring.storage import Storage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,8 +59,13 @@ def app(store, monkeypatch) -> AppTest:
     return signed_in(store, "tester", "测试员", Grant(role=Role.STAFF))
 
 
+def page_file(name: str) -> str:
+    """A page's path as the navigation names it (app_pages/intake/overview.py), from its file name."""
+    return next(spec.path for spec in [*common.PAGES, common.LOGIN_PAGE] if Path(spec.path).name == name)
+
+
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"app_pages/{page}")
+    at.switch_page(page_file(page))
     at.run()
     assert not at.exception, at.exception
     return at
@@ -70,7 +75,7 @@ def page_as(store: Storage, page: str, *grants: Grant, login: str = "tester", pr
     """A page run on its own (as the navigation runs it) for a person signed in with these grants (staff if none),
     on the newest batch; `prepare(at)` may set session state before the run."""
     create_person(store, login, "测试员", *(grants or (Grant(role=Role.STAFF),)))
-    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / page_file(page)), default_timeout=60)
     at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
     at.session_state[common.BATCH_KEY] = store.latest_batch().batch_id
     if prepare:

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import pandas as pd
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
-from scoring import accounts
-from scoring.access import Grant, Role
-from scoring.accounts import CredentialKind
-from scoring.models import City
-from tests.app.conftest import ADMIN, PASSWORD, ROOT, create_person, new_app, open_page, signed_in
+from app_pages.widgets import common
+from scoring.common import accounts
+from scoring.common.access import Grant, Role
+from scoring.common.accounts import CredentialKind
+from scoring.common.models import City
+from tests.app.conftest import page_file, ADMIN, PASSWORD, ROOT, create_person, new_app, open_page, signed_in
 
-PAGE_FILES = [spec.path.removeprefix("app_pages/") for spec in common.PAGES]
+PAGE_FILES = [Path(spec.path).name for spec in common.PAGES]
 EXPERT_POOL_PAGES = {"experts.py", "conflicts.py", "rounds.py", "assignment.py", "review_progress.py",
                      "rubrics_page.py", "ranking.py", "ranking_flags.py", "explain.py", "meeting.py",
                      "shortlist_page.py", "objections_page.py", "confirmation_page.py"}
@@ -32,7 +34,7 @@ def openable(at: AppTest) -> set[str]:
     pages = set()
     for name in PAGE_FILES:
         try:
-            at.switch_page(f"app_pages/{name}")
+            at.switch_page(page_file(name))
         except ValueError:
             continue
         pages.add(name)
@@ -206,11 +208,11 @@ def test_an_expert_gets_no_application_page_even_by_switch_page(store):
     expert.run()
     assert titles(expert) == ["我的评审"] and openable(expert) == EXPERT_PAGES
     with pytest.raises(ValueError):
-        expert.switch_page("app_pages/overview.py")
+        expert.switch_page("app_pages/intake/overview.py")
 
     # The same browser session, its pages registered while staff were signed in, then the expert's token:
     staff.session_state[common.SESSION_KEY] = accounts.login(store, "li", PASSWORD)
-    staff.switch_page("app_pages/application_detail.py").run()
+    staff.switch_page("app_pages/intake/application_detail.py").run()
     assert titles(staff) == ["我的评审"]
     assert not staff.dataframe and not staff.tabs
 
@@ -218,7 +220,7 @@ def test_an_expert_gets_no_application_page_even_by_switch_page(store):
 @pytest.mark.parametrize("page", sorted(set(PAGE_FILES) - EXPERT_PAGES))
 def test_a_page_opened_directly_without_the_role_shows_an_error_and_stops(store, page):
     create_person(store, "li", "李四", Grant(role=Role.EXPERT))
-    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / page_file(page)), default_timeout=60)
     at.session_state[common.SESSION_KEY] = accounts.login(store, "li", PASSWORD)
     at.session_state[common.BATCH_KEY] = store.latest_batch().batch_id
 
@@ -230,7 +232,7 @@ def test_a_page_opened_directly_without_the_role_shows_an_error_and_stops(store,
 
 
 def test_a_page_opened_directly_without_a_session_asks_for_login(store):
-    at = AppTest.from_file(str(ROOT / "app_pages" / "overview.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / page_file("overview.py")), default_timeout=60).run()
 
     assert [e.value for e in at.error] == ["请先登录。"] and not at.metric
 
@@ -249,7 +251,7 @@ def test_a_city_bureau_sees_only_its_citys_rows_and_no_history(store):
 
 
 def test_a_role_for_one_batch_shows_only_that_batch(store):
-    from scoring.models import Batch
+    from scoring.common.models import Batch
 
     store.create_batch(Batch.for_year(2024), "setup")
     at = signed_in(store, "s23", "二〇二三年经办人", Grant(role=Role.STAFF, batch_id="2023")).run()

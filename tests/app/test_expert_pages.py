@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from scoring.access import Grant, Role
-from scoring.disciplines import Discipline
+from scoring.common.access import Grant, Role
+from scoring.common.disciplines import Discipline
 from scoring.documents.expert_workbook import write_expert_workbook
-from scoring.experts import declared_conflicts, get_expert, list_experts
-from scoring.models import ActionKind, ConflictRule
+from scoring.experts.pool import declared_conflicts, get_expert, list_experts
+from scoring.common.models import ActionKind, ConflictRule
 from tests.app.conftest import ADMIN, button, page_as
-from tests.factories import make_expert
+from tests.builders.applications import make_expert
 
 ROOT = Path(__file__).resolve().parents[2]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -180,10 +180,10 @@ def test_observers_see_the_report_but_cannot_declare(store):
 
 
 def test_the_pool_shows_the_ratings_of_earlier_rounds(store):
-    from scoring.assigning import commit_assignment, preview_assignment
-    from scoring.expert_ratings import Rating, rate_expert
+    from scoring.rounds.assignment import commit_assignment, preview_assignment
+    from scoring.experts.ratings import Rating, rate_expert
     from scoring.storage import round_store
-    from tests.round_builders import new_round
+    from tests.builders.rounds import new_round
 
     review_round = new_round(store, ADMIN, min_load=1, max_load=4)
     commit_assignment(store, ADMIN, review_round.round_id, preview_assignment(store, ADMIN, review_round.round_id),

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.common import SESSION_KEY, storage
-from scoring import accounts
-from scoring.models import CheckId, Outcome
+from app_pages.widgets.common import SESSION_KEY, storage
+from scoring.common import accounts
+from scoring.common.models import CheckId, Outcome
 from tests.app.conftest import open_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,8 +98,8 @@ def test_import_page_names_every_error_and_imports_nothing(app):
 
 
 def test_import_page_imports_a_filled_template(app):
-    from scoring.documents.workbook import write_workbook
-    from tests.check_builders import make_application
+    from scoring.documents.application_workbook import write_workbook
+    from tests.builders.checks import make_application
 
     app.run()
     open_page(app, "import_page.py")

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
-from scoring import accounts, objections, publicity
-from scoring.access import Grant, Role
-from scoring.models import City
-from scoring.objections import ObjectionDecision, ObjectionInput, ObjectorKind, ObjectionStatus
-from tests.app.conftest import PASSWORD, button, keys, page_as, table
-from tests.publicity_builders import SETTINGS, _shortlisted_template
-from tests.round_builders import STAFF as STAFF_PRINCIPAL
+from app_pages.widgets import common
+from scoring.common import accounts
+from scoring.publicity import objections, notice as publicity
+from scoring.common.access import Grant, Role
+from scoring.common.models import City
+from scoring.publicity.objections import ObjectionDecision, ObjectionInput, ObjectorKind, ObjectionStatus
+from tests.app.conftest import page_file, PASSWORD, button, keys, page_as, table
+from tests.builders.publicity import SETTINGS, _shortlisted_template
+from tests.builders.rounds import STAFF as STAFF_PRINCIPAL
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = Grant(role=Role.STAFF)
@@ -112,7 +113,7 @@ def test_a_city_bureau_reads_the_published_notice_but_not_the_settings_nor_the_r
     assert "第 1 版公示" in texts(at)
     assert "export_notice_pdf" in keys(at) and not keys(at) & WRITE_CONTROLS
     assert not [i for i in at.date_input if i.key == "notice_start"]
-    at = AppTest.from_file(str(ROOT / "app_pages" / "objections_page.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / page_file("objections_page.py")), default_timeout=60)
     at.session_state[common.SESSION_KEY] = accounts.login(store, "sy", PASSWORD)
     at.session_state[common.BATCH_KEY] = "2023"
     at.run()

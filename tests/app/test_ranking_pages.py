@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
-from scoring import meeting, shortlist
-from scoring.access import Grant, Role
-from scoring.rounds import close_round, get_round
-from scoring.score_sheets import submit_sheet
+from app_pages.widgets import common
+from scoring.results import meeting, shortlist
+from scoring.common.access import Grant, Role
+from scoring.rounds.review_round import close_round, get_round
+from scoring.review.score_sheets import submit_sheet
 from scoring.storage import Storage, round_store
 from tests.app.conftest import ADMIN, button, keys, page_as
-from tests.round_builders import STAFF as STAFF_PRINCIPAL
-from tests.round_builders import expert_principal
-from tests.scoring_builders import _assigned_template, rubric
+from tests.builders.rounds import STAFF as STAFF_PRINCIPAL
+from tests.builders.rounds import expert_principal
+from tests.builders.sheets import _assigned_template, rubric
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = Grant(role=Role.STAFF)
@@ -220,8 +220,8 @@ def test_the_ranking_and_the_panel_summary_are_offered_for_download(store):
 
 
 def test_a_tie_no_rule_broke_reads_as_a_tie_and_leniency_is_the_mean_deviation():
-    from app_pages import ranking_charts
-    from scoring.round_ranking import RankingRow
+    from app_pages.widgets import ranking_charts
+    from scoring.results.ranking import RankingRow
 
     tied = RankingRow(credit_code="a", unit_name="甲", city="沈阳市", sheets=5, expected=5, mean=Decimal(90),
                       expert_score=Decimal(90), trimmed=True, normalised=None, bonus=Decimal(0), final=Decimal(90),

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
-from scoring.access import Grant, Role
-from scoring.models import RoundKind
-from scoring.assigning import commit_assignment, preview_assignment
-from scoring.experts import conflict_report, list_experts, record_recusal
-from scoring.models import ConflictRules
-from scoring.rounds import RoundAction, RoundMode, get_round, list_rounds
+from app_pages.widgets import common
+from scoring.common.access import Grant, Role
+from scoring.common.models import RoundKind
+from scoring.rounds.assignment import commit_assignment, preview_assignment
+from scoring.experts.pool import conflict_report, list_experts, record_recusal
+from scoring.common.models import ConflictRules
+from scoring.rounds.review_round import RoundAction, RoundMode, get_round, list_rounds
 from scoring.storage import round_store
 from tests.app.conftest import ADMIN, button, page_as, table
-from tests.round_builders import _sample_template, new_round
+from tests.builders.rounds import _sample_template, new_round
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = Grant(role=Role.STAFF)

@@ -12,18 +12,18 @@ from streamlit.proto.Common_pb2 import StringTriggerValue
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
-from scoring import accounts
-from scoring.expert_ratings import Rating, expert_ratings
-from scoring.access import Grant, Role
-from scoring.models import SheetStatus
-from scoring.rubrics import rubrics_dir
-from scoring.score_sheets import reopen_sheet, rubric_of, save_draft, submit_sheet
+from app_pages.widgets import common
+from scoring.common import accounts
+from scoring.experts.ratings import Rating, expert_ratings
+from scoring.common.access import Grant, Role
+from scoring.common.models import SheetStatus
+from scoring.review.rubrics import rubrics_dir
+from scoring.review.score_sheets import reopen_sheet, rubric_of, save_draft, submit_sheet
 from scoring.storage import round_store, sheet_store
-from tests.app.conftest import ADMIN, PASSWORD, create_person, new_app
-from tests.round_builders import STAFF as STAFF_PRINCIPAL
-from tests.round_builders import expert_principal
-from tests.scoring_builders import _assigned_template, full_marks
+from tests.app.conftest import page_file, ADMIN, PASSWORD, create_person, new_app
+from tests.builders.rounds import STAFF as STAFF_PRINCIPAL
+from tests.builders.rounds import expert_principal
+from tests.builders.sheets import _assigned_template, full_marks
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = Grant(role=Role.STAFF)
@@ -65,7 +65,7 @@ def sign_in(at: AppTest, store, login: str, *grants: Grant, expert_id: str | Non
 def open_page(store, page: str, *grants: Grant, login: str = "tester", expert_id: str | None = None,
               prepare=None) -> AppTest:
     """The page run on its own (as the navigation runs it) for a person signed in with these grants."""
-    at = sign_in(AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=60), store, login,
+    at = sign_in(AppTest.from_file(str(ROOT / page_file(page)), default_timeout=60), store, login,
                  *(grants or (STAFF,)), expert_id=expert_id)
     if prepare:
         prepare(at)

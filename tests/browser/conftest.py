@@ -59,7 +59,7 @@ def cli(db: Path, *argv: str, stdin: str | None = None) -> dict:
 
 def set_own_password(db: Path, login: str, initial: str, password: str) -> None:
     """What the person does at their first login, done ahead so that journeys start with their own password."""
-    from scoring import accounts
+    from scoring.common import accounts
     from scoring.storage import Storage
 
     with Storage(db) as storage:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from scoring.documents.workbook import write_workbook
+from scoring.documents.application_workbook import write_workbook
 from tests.browser.conftest import go_to, shot, sign_in
-from tests.check_builders import credit_code, make_application
+from tests.builders.checks import credit_code, make_application
 
 pytestmark = pytest.mark.browser
 

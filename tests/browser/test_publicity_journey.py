@@ -20,12 +20,12 @@ ROUND = "2023-01"
 
 @pytest.fixture(scope="module")
 def publicity_db(tmp_path_factory):
-    from scoring import accounts
-    from scoring.publicity import save_notice_settings
-    from scoring.shortlist import shortlists
+    from scoring.common import accounts
+    from scoring.publicity.notice import save_notice_settings
+    from scoring.results.shortlist import shortlists
     from scoring.storage import Storage
-    from tests.publicity_builders import SETTINGS, _shortlisted_template
-    from tests.round_builders import STAFF
+    from tests.builders.publicity import SETTINGS, _shortlisted_template
+    from tests.builders.rounds import STAFF
 
     db = tmp_path_factory.mktemp("publicity-browser") / "review.duckdb"
     shutil.copy(_shortlisted_template(), db)

@@ -19,7 +19,7 @@ LOGIN, PASSWORD = "chief", "Provincial2023x"
 
 @pytest.fixture(scope="module")
 def ranking_db(tmp_path_factory):
-    from scoring import accounts
+    from scoring.common import accounts
     from scoring.storage import Storage
     from tests.app.test_ranking_pages import _scored_template
 

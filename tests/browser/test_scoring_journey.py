@@ -23,11 +23,11 @@ ROUND = "2023-01"
 @pytest.fixture(scope="module")
 def scoring_db(tmp_path_factory):
     """The sample batch with round 2023-01 assigned, an administrator, and an account for one assigned expert."""
-    from scoring import accounts
-    from scoring.access import Grant, Role
+    from scoring.common import accounts
+    from scoring.common.access import Grant, Role
     from scoring.storage import Storage, round_store
-    from tests.round_builders import ADMIN
-    from tests.scoring_builders import _assigned_template
+    from tests.builders.rounds import ADMIN
+    from tests.builders.sheets import _assigned_template
 
     db = tmp_path_factory.mktemp("scoring-browser") / "review.duckdb"
     shutil.copy(_assigned_template(), db)

@@ -1,0 +1,56 @@
+"""登录: login with password, or with a one-time link (`?token=…`); the first start says how to create an admin."""
+import streamlit as st
+
+from app_pages.widgets import common
+from scoring.common import accounts
+from scoring.common.accounts import LoginRefused
+from scoring.common.models import PROGRAM_TITLE
+
+store = common.storage()
+
+
+def open_link(token: str) -> None:
+    try:
+        session_token = accounts.login_with_link(store, token)
+    except LoginRefused as exc:
+        st.error(str(exc))
+    else:
+        common.sign_in(session_token)
+        common.flash("已通过登录链接登录，请设置您自己的密码。")
+        st.rerun()
+
+
+def show_first_run_help() -> None:
+    st.warning(
+        "系统尚未创建管理员账号。请在服务器上停止本应用（Ctrl+C），在项目目录运行：\n\n"
+        "`.venv/bin/python -m scoring user create-admin admin`\n\n"
+        "按提示输入两次密码后，再用 `./dev run` 启动，并以 admin 登录。"
+        "（数据库同一时间只能由一个程序打开，所以须先停止应用。）"
+    )
+
+
+st.title("登录")
+st.caption(f"{PROGRAM_TITLE}评审系统")
+
+link_token = st.query_params.get("token")
+if link_token:
+    st.query_params.clear()  # the link is single use: keep it out of the address bar and the browser history
+    open_link(link_token)
+
+if not accounts.admin_exists(store):
+    show_first_run_help()
+
+with st.form("login_form"):
+    login_name = st.text_input("登录名", key="login_name", autocomplete="username")
+    password = st.text_input("密码", type="password", key="login_password", autocomplete="current-password")
+    if st.form_submit_button("登录", type="primary", icon=":material/login:"):
+        try:
+            token = accounts.login(store, login_name, password)
+        except LoginRefused as exc:
+            st.error(str(exc))
+        else:
+            common.sign_in(token)
+            st.rerun()
+
+st.caption("专家账号的初始密码或一次性登录链接由省局工作人员发放；忘记密码请联系系统管理员重置。"
+           "为安全起见，刷新页面或新开标签页须重新登录。")
