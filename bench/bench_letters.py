@@ -29,7 +29,7 @@ CITIES = ("沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹�
 def letters(count: int):
     from scoring.publicity.confirmation import LetterSettings, compose_letter
     from scoring.documents.official import Contact, ListedUnit
-    from scoring.publicity.notice import NoticeSettings, PublishedNotice, compose_notice
+    from scoring.publicity.notices import NoticeSettings, PublishedNotice, compose_notice
     from scoring.publicity.workdays import WorkCalendar, working_period
 
     units = [ListedUnit(order=n, credit_code=f"12210000{n:09d}X", unit_name=f"辽宁省第{n}理工大学知识产权运营中心（技术转移中心）",

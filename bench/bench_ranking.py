@@ -45,7 +45,7 @@ def build_database(path: Path) -> None:
 
     from scoring.common.access import Principal
     from scoring.common.models import ActionKind, SheetStatus
-    from scoring.rounds.review_round import create_round, round_settings
+    from scoring.rounds.review_rounds import create_round, round_settings
     from scoring.intake.sample import sample_batch, sample_experts, synthetic_applications
     from scoring.storage import Storage, expert_store
     from scoring.storage.round_store import NewPair, insert_pairs

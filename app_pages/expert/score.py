@@ -19,7 +19,7 @@ from app_pages.widgets.live_text import live_text, text_of
 from scoring.review import score_sheets
 from scoring.common.access import AccessDenied, Permission
 from scoring.common.models import Opinion, SheetEntries, SheetStatus
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import Criterion, points_text
 from scoring.review.score_sheets import ReviewContext, ScoringError, SheetIncomplete, StaleSheet
 

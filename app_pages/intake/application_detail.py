@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app_pages.widgets import application_view, common
-from scoring.intake import applications, overrides as review_checks
+from scoring.intake import applications, overrides
 from scoring.common import audit
 from scoring.common.access import AccessDenied, Permission
 from scoring.common.models import CHECK_TITLES, CheckId, Outcome
@@ -68,9 +68,9 @@ def show_override_form():
         if st.form_submit_button("保存判定"):
             try:
                 if clear:
-                    review_checks.clear_override(store, principal, batch.batch_id, code, check, reason)
+                    overrides.clear_override(store, principal, batch.batch_id, code, check, reason)
                 else:
-                    review_checks.override_check(store, principal, batch.batch_id, code, check, outcome, reason)
+                    overrides.override_check(store, principal, batch.batch_id, code, check, outcome, reason)
             except (StorageError, AccessDenied) as exc:
                 st.error(str(exc))
             else:

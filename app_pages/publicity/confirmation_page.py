@@ -10,13 +10,13 @@ from pydantic import ValidationError
 from app_pages.widgets import common
 from scoring.common import clock
 from scoring.publicity import confirmation, objections
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.common.access import AccessDenied, Permission
 from scoring.publicity.confirmation import Confirmation, LetterSettings
 from scoring.common.normalize import explain_validation_error
-from scoring.publicity.notice import PublicityError, PublishedNotice
+from scoring.publicity.notices import PublicityError, PublishedNotice
 from scoring.publicity.files import LetterBatch, StoredFile, export_confirmed, generate_letters, latest_letters
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -229,7 +229,7 @@ def one_unit(made: LetterBatch) -> None:
 
 
 st.title("确认通知")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "confirmation_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "confirmation_round")
 round_id = review_round.round_id
 notice = common.notice_in_force(store, principal, round_id, "本轮次没有发布中的公示；公示期满并处理完异议后，才能确认名单。")
 confirmed = confirmation.current_confirmation(store, principal, round_id)

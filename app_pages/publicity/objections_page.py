@@ -8,13 +8,13 @@ from pydantic import ValidationError
 from app_pages.widgets import common
 from scoring.common import clock
 from scoring.publicity import objections
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.common.access import AccessDenied, Permission
 from scoring.publicity.confirmation import confirmations, confirmed_units
 from scoring.common.normalize import explain_validation_error
 from scoring.publicity.objections import Objection, ObjectionDecision, ObjectionInput, ObjectionStatus, ObjectorKind
-from scoring.publicity.notice import PublicityError, PublishedNotice
-from scoring.rounds.review_round import RoundError
+from scoring.publicity.notices import PublicityError, PublishedNotice
+from scoring.rounds.review_rounds import RoundError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -167,7 +167,7 @@ def outcome_section(notice: PublishedNotice, register: list[Objection]) -> None:
 
 
 st.title("异议处理")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "objections_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "objections_round")
 round_id = review_round.round_id
 notice = common.notice_in_force(store, principal, round_id, "本轮次没有发布中的公示，发布公示后才能登记异议。",
                                 "匿名、超出公示期、未盖章或未签名的异议照常登记，标记为不予受理。")

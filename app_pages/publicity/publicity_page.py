@@ -9,15 +9,15 @@ from pydantic import ValidationError
 
 from app_pages.widgets import common
 from scoring.common import clock
-from scoring.publicity import notice as publicity
-from scoring.rounds import review_round as rounds
+from scoring.publicity import notices
+from scoring.rounds import review_rounds
 from scoring.common.access import AccessDenied, Permission
 from scoring.documents.official import Contact, ListColumn
 from scoring.documents.official_pdf import notice_web_html
 from scoring.common.normalize import explain_validation_error
-from scoring.publicity.notice import NoticePreview, NoticeSettings, PublicityError, PublishedNotice
+from scoring.publicity.notices import NoticePreview, NoticeSettings, PublicityError, PublishedNotice
 from scoring.publicity.files import export_list, export_notice, notice_bytes
-from scoring.rounds.review_round import ReviewRound, RoundError
+from scoring.rounds.review_rounds import ReviewRound, RoundError
 from scoring.publicity.workdays import UncoveredYear, WorkingPeriod, YearHolidays, enter_year, entered_years, parse_days
 
 principal = common.require_page(Permission.VIEW_APPLICATIONS)
@@ -35,8 +35,8 @@ def readable_rounds() -> list[ReviewRound]:
     """Staff and observers choose among every round; a city bureau, which does not see the review, only among the
     rounds whose notice is posted."""
     if can_prepare:
-        return rounds.list_rounds(store, principal, batch.batch_id)
-    return publicity.publicised_rounds(store, principal, batch.batch_id)
+        return review_rounds.list_rounds(store, principal, batch.batch_id)
+    return notices.publicised_rounds(store, principal, batch.batch_id)
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -85,7 +85,7 @@ def settings_inputs() -> NoticeSettings | None:
     """The settings as the widgets hold them now; the preview and the period follow every change."""
     # Streamlit forgets a widget's state once a run leaves it out (another page was opened): fill them again then.
     if st.session_state.get(SETTINGS_ROUND_KEY) != round_id or "notice_title" not in st.session_state:
-        fill_widgets(publicity.notice_settings(store, principal, round_id))
+        fill_widgets(notices.notice_settings(store, principal, round_id))
     locked = not can_manage
     st.subheader("设置")
     left, middle, right = st.columns(3)
@@ -120,7 +120,7 @@ def settings_inputs() -> NoticeSettings | None:
 def save_button(settings: NoticeSettings | None) -> None:
     if st.button("保存设置", key="save_notice_settings", icon=":material/save:", disabled=settings is None):
         try:
-            publicity.save_notice_settings(store, principal, round_id, settings)
+            notices.save_notice_settings(store, principal, round_id, settings)
         except ERRORS as exc:
             st.error(str(exc))
         else:
@@ -179,7 +179,7 @@ def compute_preview(settings: NoticeSettings | None) -> tuple[NoticePreview | No
     if settings is None:
         return None, None
     try:
-        return publicity.preview_notice(store, principal, round_id, settings), None
+        return notices.preview_notice(store, principal, round_id, settings), None
     except UncoveredYear as exc:
         st.error(str(exc), icon=":material/event_busy:")
         return None, exc.year
@@ -215,7 +215,7 @@ def publish_form(settings: NoticeSettings | None, preview: NoticePreview | None,
         if st.button("发布公示", type="primary", key="publish_notice", icon=":material/campaign:",
                      disabled=notice is not None or preview is None or not checked):
             try:
-                done = publicity.publish_notice(store, principal, round_id, settings, reason)
+                done = notices.publish_notice(store, principal, round_id, settings, reason)
             except ERRORS as exc:
                 st.error(str(exc))
             else:
@@ -230,7 +230,7 @@ def withdraw_form(notice: PublishedNotice) -> None:
         reason = st.text_input("撤回理由（必填，记入审计日志）", key="withdraw_reason")
         if st.button("撤回公示", key="withdraw_notice", icon=":material/undo:"):
             try:
-                publicity.withdraw_notice(store, principal, round_id, reason)
+                notices.withdraw_notice(store, principal, round_id, reason)
             except ERRORS as exc:
                 st.error(str(exc))
             else:
@@ -301,7 +301,7 @@ st.title("公示")
 review_round = common.choose_round(readable_rounds(), "publicity_round",
                                    common.NO_ROUNDS if can_prepare else "本批次尚无已发布的公示。")
 round_id = review_round.round_id
-published = publicity.notices(store, principal, round_id)
+published = notices.notices(store, principal, round_id)
 current = next((n for n in reversed(published) if n.withdrawn_at is None), None)
 
 if current is not None:

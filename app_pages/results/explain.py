@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common, ranking_charts, sheet_view
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.review import score_sheets
 from scoring.common.access import Permission
 from scoring.results.ranking import Explanation, explain_application, round_ranking
@@ -20,7 +20,7 @@ def points(value) -> str:
 
 
 st.title("排名说明")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "explain_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "explain_round")
 rows = {r.credit_code: r for r in round_ranking(store, principal, review_round.round_id).rows}
 if not rows:
     st.info("本轮尚未确认分配，暂无排名。")

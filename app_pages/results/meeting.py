@@ -5,12 +5,12 @@ import streamlit as st
 
 from app_pages.widgets import common, ranking_charts
 from scoring.results import bonuses, meeting
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.common.access import AccessDenied, Permission
 from scoring.results.bonuses import BonusError
 from scoring.results.meeting import Decision, DecisionChange, DecisionRequest, MeetingError
 from scoring.results.ranking import round_ranking
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 
 PENDING_KEY = "meeting_pending"  # (round id, requests, bulk reason, the changes shown) awaiting confirmation
 
@@ -21,7 +21,7 @@ can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
 ERRORS = (MeetingError, BonusError, RoundError, AccessDenied, ValueError)
 
 st.title("会议决定")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "meeting_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "meeting_round")
 round_id = review_round.round_id
 rows = round_ranking(store, principal, round_id).rows
 if not rows:

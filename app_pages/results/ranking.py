@@ -6,11 +6,11 @@ import streamlit as st
 
 from app_pages.widgets import common, ranking_charts
 from scoring.results import aggregation, shortlist
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.review import score_sheets
 from scoring.common.access import AccessDenied, Permission
 from scoring.results.ranking import RoundRanking, round_ranking, tie_break_text
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.score_sheets import ScoringError
 from scoring.results.shortlist import ShortlistMode, ShortlistRule
 
@@ -31,7 +31,7 @@ def moment(value) -> str:
 
 
 st.title("评审排名")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "ranking_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "ranking_round")
 
 
 def close_section() -> None:
@@ -47,7 +47,7 @@ def close_section() -> None:
         reason = st.text_input("结束理由（必填，记入审计日志）", key="close_reason")
         if st.button("结束评审", type="primary", key="close_round", icon=":material/lock:"):
             try:
-                rounds.close_round(store, principal, review_round.round_id, reason)
+                review_rounds.close_round(store, principal, review_round.round_id, reason)
             except (RoundError, AccessDenied) as exc:
                 st.error(str(exc))
             else:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.widgets import common, sheet_view
 from scoring.results import quality_flags
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.review import score_sheets
 from scoring.common.access import Permission
 from scoring.results.quality_flags import Flag, FlagKind
@@ -20,7 +20,7 @@ KIND_ICONS = {FlagKind.INCOMPLETE: ":material/pending_actions:", FlagKind.DISAGR
               FlagKind.EXTREME_WITHOUT_COMMENT: ":material/comments_disabled:"}
 
 st.title("评审质量提示")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "flags_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "flags_round")
 flags = quality_flags.round_flags(store, principal, review_round.round_id)
 progress = score_sheets.round_progress(store, principal, review_round.round_id)
 experts = {e.expert_id: e.name for e in progress.experts}

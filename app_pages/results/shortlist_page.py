@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common
-from scoring.results import ranking_files as ranking_exports, shortlist
-from scoring.rounds import review_round as rounds
+from scoring.results import ranking_files, shortlist
+from scoring.rounds import review_rounds
 from scoring.common.access import AccessDenied, Permission
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.score_sheets import ScoringError
 from scoring.results.shortlist import Proposal, ShortlistEntry, ShortlistError, ShortlistMode, ShortlistRule
 
@@ -17,7 +17,7 @@ batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
 
 st.title("拟入选名单")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "shortlist_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "shortlist_round")
 round_id = review_round.round_id
 
 
@@ -102,7 +102,7 @@ def versions_section() -> None:
                  column_config=SCORE)
     if st.button("导出此版本（.xlsx）", key="export_shortlist", icon=":material/description:"):
         try:
-            written = ranking_exports.export_shortlist(store, principal, round_id, version.version)
+            written = ranking_files.export_shortlist(store, principal, round_id, version.version)
         except (ScoringError, AccessDenied) as exc:
             st.error(str(exc))
         else:

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common
-from scoring.rounds import assignment as assigning, assignment_lists as assignment_views, review_round as rounds
+from scoring.rounds import assignment, assignment_lists, review_rounds
 from scoring.common.access import AccessDenied, Permission, Principal
 from scoring.rounds.assignment import AssignmentPreview, ExpertLoad, PreviewKind
 from scoring.rounds.assignment_lists import CommittedAssignment
-from scoring.rounds.review_round import RoundError, RoundMode
+from scoring.rounds.review_rounds import RoundError, RoundMode
 
 JOB_KEY = "assignment_preview_job"
 PREVIEW_KEY = "assignment_preview"
@@ -35,12 +35,12 @@ def preview_workers() -> ThreadPoolExecutor:
 @st.cache_data(max_entries=16, show_spinner="正在读取已确认的分配……")
 def committed_view(db_path: str, round_id: str, data_version: int, principal_json: str) -> CommittedAssignment:
     """Recomputed only when the audit log says something changed; the principal is part of the key."""
-    return assignment_views.committed_assignment(common.storage(), Principal.model_validate_json(principal_json),
+    return assignment_lists.committed_assignment(common.storage(), Principal.model_validate_json(principal_json),
                                                  round_id)
 
 
 st.title("评审分配")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "assignment_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "assignment_round")
 st.caption(f"{review_round.kind}｜评分标准 {review_round.rubric_id}｜{review_round.mode}｜"
            f"每份申报书 {review_round.experts_per_application} 名专家"
            + (f"｜每位专家 {review_round.min_load}—{review_round.max_load} 份" if review_round.mode is RoundMode.DISTRIBUTED
@@ -52,7 +52,7 @@ st.caption(f"{review_round.kind}｜评分标准 {review_round.rubric_id}｜{revi
 
 def loads_chart(loads: list[ExpertLoad]) -> alt.Chart:
     """How many experts carry each load."""
-    counts = pd.DataFrame([{"评审数": load, "专家人数": n} for load, n in assignment_views.load_counts(loads).items()])
+    counts = pd.DataFrame([{"评审数": load, "专家人数": n} for load, n in assignment_lists.load_counts(loads).items()])
     bars = alt.Chart(counts).mark_bar(color="#1f77b4").encode(
         x=alt.X("评审数:O", title="每位专家的评审数（份）"), y=alt.Y("专家人数:Q", title="专家（人）"),
         tooltip=["评审数", "专家人数"])
@@ -81,7 +81,7 @@ PERCENT = st.column_config.NumberColumn(format="percent")
 
 
 def start_preview(kind: PreviewKind) -> None:
-    run = assigning.preview_assignment if kind is PreviewKind.FULL else assigning.preview_rerun
+    run = assignment.preview_assignment if kind is PreviewKind.FULL else assignment.preview_rerun
     st.session_state[JOB_KEY] = preview_workers().submit(run, store, principal, review_round.round_id)
     st.session_state.pop(PREVIEW_KEY, None)
 
@@ -121,9 +121,9 @@ def show_preview(preview: AssignmentPreview) -> None:
         for shortfall in preview.shortfalls:
             st.error(shortfall)
         return
-    names, units = assignment_views.preview_names(preview)
+    names, units = assignment_lists.preview_names(preview)
     loads = [l.load for l in preview.loads]
-    fits = assignment_views.fits_table(preview.fits)
+    fits = assignment_lists.fits_table(preview.fits)
     columns = st.columns(5)
     columns[0].metric("分配项数", len(preview.pairs))
     columns[1].metric("新增", len(preview.added))
@@ -134,10 +134,10 @@ def show_preview(preview: AssignmentPreview) -> None:
         st.caption(preview.optimality)
     show_charts(preview.loads, fits, "preview")
     pairs, changes, experts, applications = st.tabs(["分配表", "变化", "专家负荷", "申报书匹配度"])
-    pairs.dataframe(assignment_views.preview_table(preview, names, units), hide_index=True,
+    pairs.dataframe(assignment_lists.preview_table(preview, names, units), hide_index=True,
                     column_config={"匹配度": PERCENT}, key="preview_pairs")
-    changes.dataframe(assignment_views.changes_table(preview, names, units), hide_index=True, key="preview_changes")
-    experts.dataframe(assignment_views.loads_table(preview.loads), hide_index=True, key="preview_loads")
+    changes.dataframe(assignment_lists.changes_table(preview, names, units), hide_index=True, key="preview_changes")
+    experts.dataframe(assignment_lists.loads_table(preview.loads), hide_index=True, key="preview_loads")
     applications.dataframe(fits, hide_index=True, column_config={"平均匹配度": PERCENT}, key="preview_fits")
     commit_form(preview)
 
@@ -149,7 +149,7 @@ def commit_form(preview: AssignmentPreview) -> None:
     reason = st.text_input("确认理由（必填，记入审计日志）", key="commit_reason")
     if st.button("确认分配", type="primary", key="commit_assignment"):
         try:
-            summary = assigning.commit_assignment(store, principal, review_round.round_id, preview, reason)
+            summary = assignment.commit_assignment(store, principal, review_round.round_id, preview, reason)
         except (RoundError, AccessDenied) as exc:
             st.error(str(exc))
         else:
@@ -190,9 +190,9 @@ def committed_section(view: CommittedAssignment) -> None:
     if view.barred:
         st.warning("以下分配因回避不能保留：" + "；".join(r.conflict for r in view.barred)
                    + "。请用“回避后补充分配预览”补足，或手动更换专家。")
-    fits = assignment_views.fits_table(view.fits)
+    fits = assignment_lists.fits_table(view.fits)
     show_charts(view.loads, fits, "committed")
-    st.dataframe(assignment_views.committed_table(view), hide_index=True, column_config={"匹配度": PERCENT},
+    st.dataframe(assignment_lists.committed_table(view), hide_index=True, column_config={"匹配度": PERCENT},
                  key="committed_table")
     export_section()
 
@@ -200,7 +200,7 @@ def committed_section(view: CommittedAssignment) -> None:
 def export_section() -> None:
     if st.button("导出分配名单（.xlsx）", key="export_assignment"):
         try:
-            st.session_state[EXPORT_KEY] = assignment_views.export_assignment(store, principal, review_round.round_id)
+            st.session_state[EXPORT_KEY] = assignment_lists.export_assignment(store, principal, review_round.round_id)
         except (RoundError, AccessDenied) as exc:
             st.error(str(exc))
     exported = st.session_state.get(EXPORT_KEY)
@@ -221,14 +221,14 @@ def manual_section(view: CommittedAssignment) -> None:
             expert_id = st.selectbox("专家", list(experts), format_func=experts.get, key="add_expert")
             reason = st.text_input("理由（必填）", key="add_reason")
             if st.button("添加分配", key="add_pair", disabled=not (code and expert_id)):
-                edit(lambda: assigning.add_pair(store, principal, review_round.round_id, code, expert_id, reason),
+                edit(lambda: assignment.add_pair(store, principal, review_round.round_id, code, expert_id, reason),
                      "已添加分配。")
         with remove:
             chosen = st.selectbox("分配", list(pairs), format_func=pairs.get, key="remove_choice")
             reason = st.text_input("理由（必填）", key="remove_reason")
             if st.button("移除分配", key="remove_pair", disabled=not chosen):
                 code, expert_id = chosen.split("|")
-                edit(lambda: assigning.remove_pair(store, principal, review_round.round_id, code, expert_id, reason),
+                edit(lambda: assignment.remove_pair(store, principal, review_round.round_id, code, expert_id, reason),
                      "已移除分配。")
         with swap:
             chosen = st.selectbox("被更换的分配", list(pairs), format_func=pairs.get, key="swap_choice")
@@ -236,7 +236,7 @@ def manual_section(view: CommittedAssignment) -> None:
             reason = st.text_input("理由（必填）", key="swap_reason")
             if st.button("更换专家", key="swap_pair", disabled=not (chosen and new_expert)):
                 code, old_expert = chosen.split("|")
-                edit(lambda: assigning.swap_pair(store, principal, review_round.round_id, code, old_expert,
+                edit(lambda: assignment.swap_pair(store, principal, review_round.round_id, code, old_expert,
                                                  new_expert, reason), "已更换专家。")
 
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app_pages.widgets import common
-from scoring.experts import pool as experts
+from scoring.experts import pool
 from scoring.common.access import AccessDenied, Permission
 from scoring.intake.applications import visible_applications
 from scoring.experts.pool import ExpertError
@@ -12,7 +12,7 @@ principal = common.require_page(Permission.VIEW_EXPERTS)
 store = common.storage()
 batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_EXPERTS)
-pool = experts.list_experts(store, principal)
+experts = pool.list_experts(store, principal)
 applications = visible_applications(store, principal, batch.batch_id)
 
 st.title("回避关系")
@@ -42,7 +42,7 @@ def chosen_rules() -> ConflictRules:
 
 
 def show_report(rules: ConflictRules) -> None:
-    conflicts = experts.conflict_report(store, principal, batch.batch_id, rules)
+    conflicts = pool.conflict_report(store, principal, batch.batch_id, rules)
     pairs = {(c.expert_id, c.credit_code) for c in conflicts}
     left, middle, right = st.columns(3)
     left.metric("需回避的组合", len(pairs))
@@ -50,7 +50,7 @@ def show_report(rules: ConflictRules) -> None:
     right.metric("涉及申报单位", len({c for _, c in pairs}))
     shown_rules = st.multiselect("按规则筛选", list(ConflictRule), key="conflict_rule_filter")
     text = st.text_input("查找（专家、单位、说明）", key="conflict_text")
-    table = experts.conflict_table(conflicts, pool, applications)
+    table = pool.conflict_table(conflicts, experts, applications)
     if shown_rules:
         table = table[table["回避规则"].isin([str(r) for r in shown_rules])]
     if text.strip():
@@ -61,9 +61,9 @@ def show_report(rules: ConflictRules) -> None:
 
 def show_declared() -> None:
     st.subheader("登记的回避关系")
-    pairs = experts.declared_conflicts(store, principal)
+    pairs = pool.declared_conflicts(store, principal)
     if pairs:
-        st.dataframe(experts.declared_table(pairs, pool, applications), hide_index=True, key="declared_table")
+        st.dataframe(pool.declared_table(pairs, experts, applications), hide_index=True, key="declared_table")
     else:
         st.caption("尚未登记任何回避关系。")
     if can_manage:
@@ -73,7 +73,7 @@ def show_declared() -> None:
 
 
 def declare_form() -> None:
-    by_id = {e.expert_id: e for e in pool}
+    by_id = {e.expert_id: e for e in experts}
     units = {a.credit_code: a.basic.unit_name for a in applications}
     with st.expander("登记回避关系", expanded=False):
         expert_id = st.selectbox("专家", list(by_id), format_func=lambda i: f"{i} {by_id[i].name}（{by_id[i].unit}）",
@@ -83,7 +83,7 @@ def declare_form() -> None:
         reason = st.text_input("回避原因（必填）", placeholder="如：配偶在该单位任职", key="declare_reason")
         if st.button("登记回避关系", key="declare_pair", disabled=not (expert_id and code)):
             try:
-                experts.declare_conflict(store, principal, expert_id, code, reason, ConflictSource(source))
+                pool.declare_conflict(store, principal, expert_id, code, reason, ConflictSource(source))
             except (ExpertError, AccessDenied) as exc:
                 st.error(str(exc))
             else:
@@ -99,7 +99,7 @@ def withdraw_form(pairs) -> None:
         if st.button("撤销", key="withdraw_button"):
             expert_id, code = chosen.split("|")
             try:
-                experts.withdraw_conflict(store, principal, expert_id, code, reason)
+                pool.withdraw_conflict(store, principal, expert_id, code, reason)
             except (ExpertError, AccessDenied) as exc:
                 st.error(str(exc))
             else:

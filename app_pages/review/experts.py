@@ -4,7 +4,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app_pages.widgets import common
-from scoring.experts import pool as experts
+from scoring.experts import pool
 from scoring.common.access import AccessDenied, Permission, Principal
 from scoring.common.accounts import AccountError, CredentialKind
 from scoring.common.disciplines import Discipline
@@ -23,7 +23,7 @@ principal = common.require_page(Permission.VIEW_EXPERTS)
 store = common.storage()
 can_manage = principal.can(Permission.MANAGE_EXPERTS)
 st.title("专家库")
-pool = experts.list_experts(store, principal, include_inactive=True)
+experts = pool.list_experts(store, principal, include_inactive=True)
 
 
 def show_list() -> None:
@@ -33,10 +33,10 @@ def show_list() -> None:
     statuses = right.multiselect("状态", list(ExpertStatus), default=[ExpertStatus.AVAILABLE, ExpertStatus.UNAVAILABLE],
                                  key="filter_expert_status")
     text = st.text_input("查找（编号、姓名、单位、职称）", key="filter_expert_text")
-    shown = experts.filter_experts(pool, fields, cities, statuses, text)
-    st.caption(f"共 {len(shown)} 位（专家库 {len(pool)} 位，其中已停用 "
-               f"{sum(not e.active for e in pool)} 位）。")
-    st.dataframe(experts.expert_table(shown), hide_index=True, key="experts_table")
+    shown = pool.filter_experts(experts, fields, cities, statuses, text)
+    st.caption(f"共 {len(shown)} 位（专家库 {len(experts)} 位，其中已停用 "
+               f"{sum(not e.active for e in experts)} 位）。")
+    st.dataframe(pool.expert_table(shown), hide_index=True, key="experts_table")
     show_ratings()
 
 
@@ -45,7 +45,7 @@ def show_ratings() -> None:
     ratings = expert_ratings(store, principal)
     if not ratings:
         return
-    names = {e.expert_id: e.name for e in pool}
+    names = {e.expert_id: e.name for e in experts}
     with st.expander(f"履职评价（{len(ratings)} 条，供遴选下一轮评审专家参考）"):
         st.dataframe(pd.DataFrame([{
             "专家编号": r.expert_id, "专家": names.get(r.expert_id, r.expert_id), "评审轮次": r.round_id,
@@ -71,7 +71,7 @@ def show_import() -> None:
     if st.button("校验并导入", type="primary", disabled=not uploads, key="run_expert_import"):
         try:
             with st.spinner("正在校验……"):
-                report = experts.import_experts(store, principal, [(f.name, f.getvalue()) for f in uploads], reason)
+                report = pool.import_experts(store, principal, [(f.name, f.getvalue()) for f in uploads], reason)
         except AccessDenied as exc:
             st.error(str(exc))
         else:
@@ -91,10 +91,10 @@ def cached_template() -> bytes:
 def cached_export(data_version: int, principal_json: str) -> bytes:
     """The pool as a workbook, rebuilt only when the audit log says something changed; the person is part of
     the key so that one person's export is never served to another."""
-    return experts.expert_workbook(store, Principal.model_validate_json(principal_json), include_inactive=True)
+    return pool.expert_workbook(store, Principal.model_validate_json(principal_json), include_inactive=True)
 
 
-def show_report(report: experts.ExpertImportReport) -> None:
+def show_report(report: pool.ExpertImportReport) -> None:
     if report.imported:
         st.success(f"导入成功：新增 {len(report.created)} 位，更新 {len(report.updated)} 位，内容未变 "
                    f"{len(report.unchanged)} 位；新登记回避关系 {report.pairs_added} 项。")
@@ -105,10 +105,10 @@ def show_report(report: experts.ExpertImportReport) -> None:
 
 
 def show_edit() -> None:
-    if not pool:
+    if not experts:
         st.info("专家库为空，请先导入专家。")
         return
-    by_id = {e.expert_id: e for e in pool}
+    by_id = {e.expert_id: e for e in experts}
     chosen = st.selectbox("专家", list(by_id), key="edit_expert",
                           format_func=lambda i: f"{i} {by_id[i].name}（{by_id[i].unit}）"
                                                 f"{'，已停用' if not by_id[i].active else ''}")
@@ -181,7 +181,7 @@ def affiliations_from(table: pd.DataFrame) -> list[Affiliation]:
 def save(expert: Expert, values: dict, table: pd.DataFrame, reason: str) -> None:
     try:
         edited = Expert.model_validate({**expert.model_dump(), **values, "affiliations": affiliations_from(table)})
-        experts.update_expert(store, principal, edited, reason)
+        pool.update_expert(store, principal, edited, reason)
     except ValidationError as exc:
         st.error("；".join(f"{title_of(e['loc'])}：{explain_validation_error(e)}" for e in exc.errors()))
     except (ExpertError, AccessDenied) as exc:
@@ -205,7 +205,7 @@ def deactivate_form(expert: Expert) -> None:
     reason = st.text_area("停用理由（必填，记入审计日志）", key=f"deactivate_reason_{expert.expert_id}")
     if st.button("停用该专家", key=f"deactivate_expert_{expert.expert_id}"):
         try:
-            experts.deactivate_expert(store, principal, expert.expert_id, reason)
+            pool.deactivate_expert(store, principal, expert.expert_id, reason)
         except (ExpertError, AccessDenied) as exc:
             st.error(str(exc))
         else:
@@ -218,14 +218,14 @@ CREDENTIALS_KEY = "issued_expert_credentials"
 
 def show_accounts() -> None:
     """Open accounts for experts without one; the credentials are shown once, to be handed out."""
-    candidates = [e for e in pool if e.active]
+    candidates = [e for e in experts if e.active]
     chosen = st.multiselect("专家（已有账号的专家会被跳过）", [e.expert_id for e in candidates], key="account_experts",
                             format_func=lambda i: next(f"{e.name}（{e.expert_id}，{e.unit}）" for e in candidates
                                                        if e.expert_id == i))
     kind = st.radio("发放方式", list(CredentialKind), format_func=str, horizontal=True, key="account_kind")
     if st.button("开通账号", disabled=not chosen, key="open_accounts"):
         try:
-            st.session_state[CREDENTIALS_KEY] = experts.open_expert_accounts(store, principal, chosen, kind)
+            st.session_state[CREDENTIALS_KEY] = pool.open_expert_accounts(store, principal, chosen, kind)
         except (ExpertError, AccessDenied, AccountError) as exc:
             st.error(str(exc))
     issued = st.session_state.get(CREDENTIALS_KEY)

@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common, sheet_view
-from scoring.experts import ratings as expert_ratings
-from scoring.rounds import review_round as rounds
+from scoring.experts import ratings
+from scoring.rounds import review_rounds
 from scoring.review import score_sheets
 from scoring.common.access import AccessDenied, Permission, Principal
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.score_sheets import ExpertProgress, RoundProgress, ScoringError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
@@ -32,7 +32,7 @@ def progress_of(db_path: str, round_id: str, data_version: int, principal_json: 
 
 
 st.title("评审进度")
-review_round = common.choose_round(rounds.list_rounds(store, principal, batch.batch_id), "progress_round")
+review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "progress_round")
 progress = progress_of(common.db_path(), review_round.round_id, store.data_version(), principal.model_dump_json())
 if not progress.experts:
     st.info("本轮尚未确认分配，暂无评审进度。")
@@ -142,8 +142,8 @@ def reopen_form(code: str, expert_id: str) -> None:
 
 def show_ratings() -> None:
     """履职评价: each expert's figures in the round, and staff's rating kept on the expert's record."""
-    work = expert_ratings.round_work(store, principal, review_round.round_id)
-    rated = {r.expert_id: r for r in expert_ratings.expert_ratings(store, principal, round_id=review_round.round_id)}
+    work = ratings.round_work(store, principal, review_round.round_id)
+    rated = {r.expert_id: r for r in ratings.expert_ratings(store, principal, round_id=review_round.round_id)}
     names = {e.expert_id: e.name for e in progress.experts}
     st.dataframe(pd.DataFrame([{
         "专家编号": w.expert_id, "专家": names.get(w.expert_id, w.expert_id), "分配": w.assigned,
@@ -158,11 +158,11 @@ def show_ratings() -> None:
         left, right = st.columns(2)
         expert_id = left.selectbox("专家", [w.expert_id for w in work],
                                    format_func=lambda e: f"{e} {names.get(e, '')}", key="rate_expert_id")
-        rating = right.radio("评价", list(expert_ratings.Rating), horizontal=True, key="rate_value")
+        rating = right.radio("评价", list(ratings.Rating), horizontal=True, key="rate_value")
         note = st.text_input("评价说明（必填，保留在专家记录中）", key="rate_note")
         if st.form_submit_button("记录履职评价"):
             try:
-                expert_ratings.rate_expert(store, principal, review_round.round_id, expert_id, rating, note)
+                ratings.rate_expert(store, principal, review_round.round_id, expert_id, rating, note)
             except (RoundError, AccessDenied) as exc:
                 st.error(str(exc))
             else:
@@ -170,7 +170,7 @@ def show_ratings() -> None:
                 st.rerun()
 
 
-overall, reminders, recusals, sheets, ratings = st.tabs(["总体进度", f"催办名单（{len(progress.reminders)}）",
+overall, reminders, recusals, sheets, ratings_tab = st.tabs(["总体进度", f"催办名单（{len(progress.reminders)}）",
                                                          f"回避（{len(progress.recusals)}）", "查看评分表", "履职评价"])
 with overall:
     show_overall()
@@ -180,5 +180,5 @@ with recusals:
     show_recusals()
 with sheets:
     show_sheets()
-with ratings:
+with ratings_tab:
     show_ratings()

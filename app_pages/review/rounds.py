@@ -4,20 +4,20 @@ from datetime import datetime, time
 import streamlit as st
 
 from app_pages.widgets import common
-from scoring.experts import pool as experts
-from scoring.rounds import review_round as rounds
+from scoring.experts import pool
+from scoring.rounds import review_rounds
 from scoring.common.access import AccessDenied, Permission
 from scoring.rounds.assignment import eligible_applications, suggested_load_bounds
 from scoring.common.disciplines import Discipline
 from scoring.common.models import ConflictRules
-from scoring.rounds.review_round import Panel, ReviewRound, RoundError, RoundKind, RoundMode, RoundSettings
+from scoring.rounds.review_rounds import Panel, ReviewRound, RoundError, RoundKind, RoundMode, RoundSettings
 from scoring.review.rubrics import rubric_files
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
 batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
-listed = rounds.list_rounds(store, principal, batch.batch_id)
+listed = review_rounds.list_rounds(store, principal, batch.batch_id)
 
 st.title("评审轮次")
 st.caption(f"{batch.title}｜每个评审轮次有评审类型、评分标准、评审时间和分配方式。"
@@ -97,7 +97,7 @@ def create_form() -> None:
         reason = st.text_input("说明（可选，记入审计日志）", key="new_reason")
         if st.form_submit_button("新建评审轮次", type="primary"):
             try:
-                created = rounds.create_round(store, principal, rounds.round_settings(data), reason)
+                created = review_rounds.create_round(store, principal, review_rounds.round_settings(data), reason)
             except (RoundError, AccessDenied) as exc:
                 st.error(str(exc))
             else:
@@ -118,9 +118,9 @@ def edit_form() -> None:
         reason = st.text_input("修改理由（必填，记入审计日志）", key="edit_reason")
         if st.form_submit_button("保存修改", type="primary"):
             try:
-                settings = rounds.round_settings({**data, "panels": [p.model_dump() for p in review_round.panels]})
+                settings = review_rounds.round_settings({**data, "panels": [p.model_dump() for p in review_round.panels]})
                 changed = ReviewRound(round_id=review_round.round_id, **settings.model_dump())
-                rounds.update_round(store, principal, changed, reason)
+                review_rounds.update_round(store, principal, changed, reason)
             except (RoundError, AccessDenied) as exc:
                 st.error(str(exc))
             else:
@@ -156,7 +156,7 @@ def panel_form(review_round: ReviewRound, names: dict[str, str], units: dict[str
         reason = st.text_input("理由（必填，记入审计日志）", key=f"{prefix}_reason")
         if st.button("保存评审组", type="primary", key="save_panel"):
             try:
-                panel = rounds.panel_from({"name": name, "members": members, "fields": fields,
+                panel = review_rounds.panel_from({"name": name, "members": members, "fields": fields,
                                            "applications": listed_codes})
             except RoundError as exc:
                 st.error(str(exc))
@@ -170,7 +170,7 @@ def panel_form(review_round: ReviewRound, names: dict[str, str], units: dict[str
 
 def save_panels(review_round: ReviewRound, panels: list[Panel], reason: str, done: str) -> None:
     try:
-        rounds.update_round(store, principal, review_round.model_copy(update={"panels": panels}), reason)
+        review_rounds.update_round(store, principal, review_round.model_copy(update={"panels": panels}), reason)
     except (RoundError, AccessDenied) as exc:
         st.error(str(exc))
     else:
@@ -180,8 +180,8 @@ def save_panels(review_round: ReviewRound, panels: list[Panel], reason: str, don
 
 def panels_section() -> None:
     review_round = choose_round("panel_round")
-    pool = experts.list_experts(store, principal) if principal.can(Permission.VIEW_EXPERTS) else []
-    names = {e.expert_id: f"{e.name}（{e.unit}，{'、'.join(e.disciplines)}）" for e in pool}
+    experts = pool.list_experts(store, principal) if principal.can(Permission.VIEW_EXPERTS) else []
+    names = {e.expert_id: f"{e.name}（{e.unit}，{'、'.join(e.disciplines)}）" for e in experts}
     applications = eligible_applications(store, principal, batch.batch_id)
     units = {a.credit_code: a.basic.unit_name for a in applications}
     if review_round.mode is not RoundMode.PANEL:
@@ -191,7 +191,7 @@ def panels_section() -> None:
         panel_form(review_round, names, units)
     st.subheader("申报书分组")
     st.caption("通过形式审查的申报书分到哪个评审组：工作人员指定的优先，其余按领域分到领域重合最多的评审组。")
-    st.dataframe(rounds.routing_table(review_round, applications), hide_index=True, key="routing_table")
+    st.dataframe(review_rounds.routing_table(review_round, applications), hide_index=True, key="routing_table")
 
 
 if not listed:
@@ -199,7 +199,7 @@ if not listed:
 titles = ["轮次列表", *(["新建轮次", "修改轮次"] if can_manage else []), "评审组"]
 tabs = dict(zip(titles, st.tabs(titles)))
 with tabs["轮次列表"]:
-    st.dataframe(rounds.rounds_table(listed), hide_index=True, key="rounds_table")
+    st.dataframe(review_rounds.rounds_table(listed), hide_index=True, key="rounds_table")
 with tabs["评审组"]:
     if listed:
         panels_section()

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common, sheet_view
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.common.access import Permission
 from scoring.review.rubrics import Rubric, RubricError, RubricFile, RubricIssue, parse_rubric, points_text, rubric_files
 from scoring.review.rubrics import rubrics_dir
@@ -87,7 +87,7 @@ def show_rubric(rubric: Rubric, sha256: str, key: str) -> None:
 
 def rounds_using() -> None:
     """Which version each round of the batch froze, and whether the file still has that text."""
-    listed = rounds.list_rounds(common.storage(), principal, batch.batch_id)
+    listed = review_rounds.list_rounds(common.storage(), principal, batch.batch_id)
     if not listed:
         return
     current = {f.loaded.rubric.id: f.loaded.sha256 for f in files if f.loaded}

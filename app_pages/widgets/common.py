@@ -10,12 +10,12 @@ import streamlit as st
 
 from scoring.common import accounts, clock
 from scoring.intake import batches, overview
-from scoring.publicity import notice as publicity
+from scoring.publicity import notices
 from scoring.common.access import Permission, Principal
 from scoring.common.accounts import ActiveSession
 from scoring.common.models import DEFAULT_DB_PATH, Batch
-from scoring.publicity.notice import PublishedNotice
-from scoring.rounds.review_round import ReviewRound
+from scoring.publicity.notices import PublishedNotice
+from scoring.rounds.review_rounds import ReviewRound
 from scoring.storage import Storage
 
 BATCH_KEY = "batch_id"
@@ -204,7 +204,7 @@ def notice_in_force(store: Storage, principal: Principal, round_id: str, missing
                     note: str = "") -> PublishedNotice:
     """The round's notice in force, its version, status and period said under the title; the page stops with
     `missing` when there is none."""
-    notice = publicity.current_notice(store, principal, round_id)
+    notice = notices.current_notice(store, principal, round_id)
     if notice is None:
         st.info(missing, icon=":material/campaign:")
         st.stop()

@@ -10,7 +10,7 @@ import streamlit as st
 from scoring.common.access import AccessDenied, Principal
 from scoring.review.figures import figures_for
 from scoring.common.models import Application, Batch, ScoreSheet, SheetStatus
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import Criterion, Rubric, points_text
 from scoring.review.score_sheets import ScoringError
 from scoring.storage import Storage

@@ -6,7 +6,7 @@ import functools
 from collections import Counter
 from pathlib import Path
 
-from scoring.experts import pool as experts
+from scoring.experts import pool
 from scoring.cli.base import CliError, Options, emit, emit_import, principal, read_files, resolve_batch
 from scoring.documents.expert_workbook import expert_template_bytes
 from scoring.experts.pool import ExpertError
@@ -21,7 +21,7 @@ def add_commands(commands, options: Options) -> None:
 
 
 def _guarded(command):
-    """Refusals of the pool are ordinary user errors: printed, exit status 1."""
+    """Refusals of the experts are ordinary user errors: printed, exit status 1."""
     @functools.wraps(command)
     def run(args) -> int:
         try:
@@ -118,7 +118,7 @@ def cmd_template(args) -> int:
 def cmd_import(args) -> int:
     files = read_files(args.files)
     with Storage(args.db) as storage:
-        report = experts.import_experts(storage, principal(args), files, args.reason)
+        report = pool.import_experts(storage, principal(args), files, args.reason)
     return emit_import(args, report, f"已导入专家：新增 {len(report.created)} 位，更新 {len(report.updated)} 位，"
                                      f"未变 {len(report.unchanged)} 位；新登记回避关系 {report.pairs_added} 项"
                                      f"（已登记过的 {report.pairs_known} 项未重复登记）。")
@@ -126,16 +126,16 @@ def cmd_import(args) -> int:
 
 def cmd_list(args) -> int:
     with Storage(args.db) as storage:
-        pool = experts.list_experts(storage, principal(args), include_inactive=args.all)
+        experts = pool.list_experts(storage, principal(args), include_inactive=args.all)
     lines = [f"{e.expert_id}  {e.name}  {e.unit}  {e.title}  {'、'.join(e.disciplines)}  {e.city}"
-             f"{'' if e.available else '  （本轮不可参评）'}{'' if e.active else '  （已停用）'}" for e in pool]
-    emit(args, [e.model_dump(mode="json") for e in pool], "\n".join(lines) or "（专家库为空）")
+             f"{'' if e.available else '  （本轮不可参评）'}{'' if e.active else '  （已停用）'}" for e in experts]
+    emit(args, [e.model_dump(mode="json") for e in experts], "\n".join(lines) or "（专家库为空）")
     return 0
 
 
 def cmd_export(args) -> int:
     with Storage(args.db) as storage:
-        content = experts.expert_workbook(storage, principal(args), include_inactive=args.all)
+        content = pool.expert_workbook(storage, principal(args), include_inactive=args.all)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(content)
     emit(args, {"path": str(args.out)}, f"专家库已导出到 {args.out}")
@@ -144,7 +144,7 @@ def cmd_export(args) -> int:
 
 def cmd_deactivate(args) -> int:
     with Storage(args.db) as storage:
-        expert = experts.deactivate_expert(storage, principal(args), args.expert_id, args.reason)
+        expert = pool.deactivate_expert(storage, principal(args), args.expert_id, args.reason)
     emit(args, expert.model_dump(mode="json"), f"已停用专家{expert.name}（{expert.expert_id}），理由：{args.reason}")
     return 0
 
@@ -152,8 +152,8 @@ def cmd_deactivate(args) -> int:
 def cmd_accounts(args) -> int:
     with Storage(args.db) as storage:
         acting = principal(args)
-        ids = args.expert_ids or [e.expert_id for e in experts.list_experts(storage, acting) if e.available]
-        issued = experts.open_expert_accounts(storage, acting, ids, "一次性登录链接" if args.link else "初始密码")
+        ids = args.expert_ids or [e.expert_id for e in pool.list_experts(storage, acting) if e.available]
+        issued = pool.open_expert_accounts(storage, acting, ids, "一次性登录链接" if args.link else "初始密码")
     emit(args, [{"name": n, "login": login, "secret": secret} for n, login, secret in issued],
          "\n".join([f"{n}\t{login}\t{secret}" for n, login, secret in issued]
                    + [f"已开通 {len(issued)} 个专家账号（凭据只显示这一次，请妥善分发）。"]))
@@ -176,8 +176,8 @@ def cmd_report(args) -> int:
     who = principal(args)
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
-        conflicts = experts.conflict_report(storage, who, batch.batch_id, rules)
-        names = {e.expert_id: e.name for e in experts.list_experts(storage, who)}
+        conflicts = pool.conflict_report(storage, who, batch.batch_id, rules)
+        names = {e.expert_id: e.name for e in pool.list_experts(storage, who)}
         units = {a.credit_code: a.basic.unit_name for a in storage.list_applications(batch.batch_id)}
     payload = {"batch": batch.batch_id, "rules": rules.model_dump(),
                "conflicts": [{**c.model_dump(mode="json"), "expert_name": names.get(c.expert_id, ""),
@@ -194,7 +194,7 @@ def cmd_report(args) -> int:
 def cmd_declare(args) -> int:
     source = ConflictSource.EXPERT if args.by_expert else ConflictSource.STAFF
     with Storage(args.db) as storage:
-        pair = experts.declare_conflict(storage, principal(args), args.expert_id, args.credit_code, args.reason, source)
+        pair = pool.declare_conflict(storage, principal(args), args.expert_id, args.credit_code, args.reason, source)
     emit(args, pair.model_dump(mode="json"),
          f"已登记回避关系：专家 {pair.expert_id} 不评审统一社会信用代码为 {pair.credit_code} 的单位（{pair.reason}）")
     return 0
@@ -202,6 +202,6 @@ def cmd_declare(args) -> int:
 
 def cmd_withdraw(args) -> int:
     with Storage(args.db) as storage:
-        experts.withdraw_conflict(storage, principal(args), args.expert_id, args.credit_code, args.reason)
+        pool.withdraw_conflict(storage, principal(args), args.expert_id, args.credit_code, args.reason)
     emit(args, {"withdrawn": True}, "已撤销该回避关系。")
     return 0

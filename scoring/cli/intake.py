@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from scoring.cli.base import CliError, Options, emit, emit_import, principal, read_files, resolve_batch
-from scoring.intake import applications, batches, overview, overrides as review_checks
+from scoring.intake import applications, batches, overview, overrides
 from scoring.common import audit
 from scoring.common.models import AmountBasis, Batch, CheckId, Outcome
 from scoring.storage import Storage
@@ -161,12 +161,12 @@ def cmd_override(args) -> int:
         batch = resolve_batch(storage, args.batch)
         check = CheckId(args.check)
         if args.clear:
-            review_checks.clear_override(storage, principal(args), batch.batch_id, args.credit_code, check, args.reason)
+            overrides.clear_override(storage, principal(args), batch.batch_id, args.credit_code, check, args.reason)
             emit(args, {"cleared": True}, "已撤销人工判定。")
             return 0
         if not args.outcome:
             raise CliError("请给出判定结果（通过 / 不通过 / 需人工判定），或用 --clear 撤销。")
-        result = review_checks.override_check(storage, principal(args), batch.batch_id, args.credit_code, check,
+        result = overrides.override_check(storage, principal(args), batch.batch_id, args.credit_code, check,
                                               Outcome(args.outcome), args.reason)
     emit(args, result.model_dump(mode="json"), f"已记录人工判定：{result.outcome}（理由：{result.reason}）")
     return 0

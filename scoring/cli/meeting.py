@@ -16,7 +16,7 @@ from scoring.results.meeting import Decision, DecisionChange, DecisionRequest, M
     record_decisions, top_selected
 from scoring.results.ranking_files import export_panel_summary, export_ranking, export_shortlist
 from scoring.results.ranking import round_ranking
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import points_text
 from scoring.review.score_sheets import ScoringError
 from scoring.results.shortlist import Proposal, Shortlist, ShortlistError, ShortlistMode, ShortlistRule, freeze_shortlist, \

@@ -34,7 +34,7 @@ from scoring.publicity.objections import (
     objections,
     register_objection,
 )
-from scoring.publicity.notice import (
+from scoring.publicity.notices import (
     NoticeSettings,
     PublicityError,
     PublishedNotice,
@@ -53,7 +53,7 @@ from scoring.publicity.files import (
     generate_letters,
     notice_bytes,
 )
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.storage import Storage
 from scoring.publicity.workdays import UncoveredYear, WorkingPeriod, YearHolidays, enter_year, entered_years, parse_days, \
     work_calendar, working_period

@@ -5,13 +5,13 @@ import argparse
 import functools
 from decimal import Decimal
 
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.results.bonuses import ApplicationBonus, BonusError, BonusLine, check_bonus, round_bonuses
 from scoring.cli.base import CliError, Options, emit, principal
 from scoring.common.models import compact_code
 from scoring.results.quality_flags import Flag, FlagKind, round_flags
 from scoring.results.ranking import RankingRow, RoundRanking, ScoreChange, round_ranking
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import points_text
 from scoring.storage import Storage
 
@@ -94,7 +94,7 @@ def _points(value: Decimal | None) -> str:
 
 def cmd_round_close(args) -> int:
     with Storage(args.db) as storage:
-        closed = rounds.close_round(storage, principal(args), args.round_id, args.reason)
+        closed = review_rounds.close_round(storage, principal(args), args.round_id, args.reason)
     emit(args, closed.model_dump(mode="json"),
          f"评审轮次 {closed.label} 已于 {closed.closed_at:%Y-%m-%d %H:%M} 结束（{closed.closed_by}）。"
          "此后专家不能再修改评分表；经退回后重新提交的改动将在排名表中标出。")
@@ -162,7 +162,7 @@ def change_text(change: ScoreChange, names: dict[str, str]) -> str:
 def cmd_flags(args) -> int:
     who = principal(args)
     with Storage(args.db) as storage:
-        review_round = rounds.stored_round(storage, args.round_id)
+        review_round = review_rounds.stored_round(storage, args.round_id)
         found = round_flags(storage, who, args.round_id)
         names = {a.credit_code: a.basic.unit_name for a in storage.list_applications(review_round.batch_id)}
     wanted = set(args.kind or [k.value for k in FlagKind])
@@ -224,7 +224,7 @@ def cmd_bonus_list(args) -> int:
     who = principal(args)
     code = compact_code(args.code) if args.code else None
     with Storage(args.db) as storage:
-        review_round = rounds.stored_round(storage, args.round_id)
+        review_round = review_rounds.stored_round(storage, args.round_id)
         bonuses = round_bonuses(storage, who, args.round_id, [code] if code else None)
         names = {a.credit_code: a.basic.unit_name for a in storage.list_applications(review_round.batch_id)}
     if code and code not in bonuses:
@@ -240,7 +240,7 @@ def cmd_bonus_list(args) -> int:
 def cmd_bonus_check(args) -> int:
     who = principal(args)
     with Storage(args.db) as storage:
-        review_round = rounds.stored_round(storage, args.round_id)
+        review_round = review_rounds.stored_round(storage, args.round_id)
         bonus = check_bonus(storage, who, args.round_id, args.credit_code, args.bonus_id, VERIFIED[args.verified],
                             args.note)
         application = storage.get_application(review_round.batch_id, bonus.credit_code)

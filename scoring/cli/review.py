@@ -9,12 +9,12 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from scoring.rounds import review_round as rounds
+from scoring.rounds import review_rounds
 from scoring.review import score_sheets as sheets
 from scoring.common.access import AccessDenied
 from scoring.cli.base import CliError, Options, emit, principal
 from scoring.common.models import Opinion, ScoreSheet, SheetStatus, compact_code
-from scoring.rounds.review_round import RoundError
+from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import (
     Rubric,
     RubricError,
@@ -139,7 +139,7 @@ def cmd_rubric_show(args) -> int:
     if args.round_id:
         who = principal(args)
         with Storage(args.db) as storage:
-            review_round = rounds.get_round(storage, who, args.round_id)
+            review_round = review_rounds.get_round(storage, who, args.round_id)
             rubric = sheets.rubric_of(storage, who, args.round_id)
         source, sha256 = f"评审轮次 {review_round.round_id} 冻结的版本", review_round.rubric_sha256
     else:
@@ -289,7 +289,7 @@ def cmd_score_tasks(args) -> int:
     who = principal(args)
     expert_id = compact_code(args.expert)
     with Storage(args.db) as storage:
-        review_round = rounds.stored_round(storage, args.round_id)
+        review_round = review_rounds.stored_round(storage, args.round_id)
         tasks = sheets.expert_tasks(storage, who, expert_id, review_round.round_id)
     payload = [{**t.model_dump(mode="json"), "progress": round(t.progress, 4),
                 "total": points_text(t.total) if t.total is not None else None} for t in tasks]

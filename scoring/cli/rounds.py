@@ -6,9 +6,9 @@ import functools
 from datetime import datetime
 from pathlib import Path
 
-from scoring.rounds import assignment as assigning, assignment_lists as assignment_views, review_round as rounds
+from scoring.rounds import assignment, assignment_lists, review_rounds
 from scoring.cli.base import CliError, Options, emit, principal, resolve_batch
-from scoring.rounds.review_round import RoundError, RoundKind, RoundMode
+from scoring.rounds.review_rounds import RoundError, RoundKind, RoundMode
 from scoring.storage import Storage
 
 KIND_NAMES = {"selection": RoundKind.SELECTION, "annual": RoundKind.ANNUAL_ACCEPTANCE,
@@ -116,22 +116,22 @@ def cmd_round_create(args) -> int:
     with Storage(args.db) as storage:
         batch = resolve_batch(storage, args.batch)
         if args.min_load is None or args.max_load is None:
-            low, high = assigning.suggested_load_bounds(storage, principal(args), batch.batch_id, args.k)
+            low, high = assignment.suggested_load_bounds(storage, principal(args), batch.batch_id, args.k)
             args.min_load = low if args.min_load is None else args.min_load
             args.max_load = max(high, args.min_load) if args.max_load is None else args.max_load
-        settings = rounds.round_settings({
+        settings = review_rounds.round_settings({
             "batch_id": batch.batch_id, "title": args.title, "kind": KIND_NAMES[args.kind], "rubric_id": args.rubric,
             "opens_at": args.opens, "closes_at": args.closes, "mode": MODE_NAMES[args.mode],
             "experts_per_application": args.k, "min_load": args.min_load, "max_load": args.max_load,
             "rules": {"same_city": args.same_city}})
-        created = rounds.create_round(storage, principal(args), settings, args.reason)
+        created = review_rounds.create_round(storage, principal(args), settings, args.reason)
     emit(args, created.model_dump(mode="json"), f"已新建评审轮次 {created.label}，评分标准 {created.rubric_id}。")
     return 0
 
 
 def cmd_round_list(args) -> int:
     with Storage(args.db) as storage:
-        listed = rounds.list_rounds(storage, principal(args), args.batch)
+        listed = review_rounds.list_rounds(storage, principal(args), args.batch)
     lines = [f"{r.label}  批次 {r.batch_id}  评分标准 {r.rubric_id}  每份 {r.experts_per_application} 名专家"
              + (f"  负荷 {r.min_load}—{r.max_load}" if r.mode is RoundMode.DISTRIBUTED else f"  评审组 {len(r.panels)} 个")
              for r in listed]
@@ -152,11 +152,11 @@ def cmd_round_panel(args) -> int:
         raise CliError(str(exc)) from None
     who = principal(args)
     with Storage(args.db) as storage:
-        review_round = rounds.get_round(storage, who, args.round_id)
-        panel = rounds.panel_from({"name": args.name, "members": _listed(args.members), "fields": fields,
+        review_round = review_rounds.get_round(storage, who, args.round_id)
+        panel = review_rounds.panel_from({"name": args.name, "members": _listed(args.members), "fields": fields,
                                    "applications": _listed(args.applications)})
         panels = [p for p in review_round.panels if p.name != panel.name] + [panel]
-        saved = rounds.update_round(storage, who, review_round.model_copy(update={"panels": panels}), args.reason)
+        saved = review_rounds.update_round(storage, who, review_round.model_copy(update={"panels": panels}), args.reason)
     emit(args, saved.model_dump(mode="json"),
          f"评审轮次 {saved.round_id} 的评审组“{panel.name}”已保存：成员 {len(panel.members)} 名。")
     return 0
@@ -169,39 +169,39 @@ def cmd_assign(args) -> int:
     if args.commit and args.rerun_uncovered:
         raise CliError("--commit 与 --rerun-uncovered 只能选一个。")
     if args.commit or args.rerun_uncovered:
-        rounds.checked_reason(args.reason, "确认分配" if args.commit else "补充分配")
+        review_rounds.checked_reason(args.reason, "确认分配" if args.commit else "补充分配")
     who = principal(args)
     with Storage(args.db) as storage:
         if args.rerun_uncovered:
             return _rerun(args, storage, who)
-        preview = assigning.preview_assignment(storage, who, args.round_id)
+        preview = assignment.preview_assignment(storage, who, args.round_id)
         if not preview.feasible:
             emit(args, preview.model_dump(mode="json"), preview_text(preview))
             return INFEASIBLE_EXIT
         if not args.commit:
             emit(args, preview.model_dump(mode="json"), preview_text(preview))
             return 0
-        summary = assigning.commit_assignment(storage, who, args.round_id, preview, args.reason)
+        summary = assignment.commit_assignment(storage, who, args.round_id, preview, args.reason)
     emit(args, summary.model_dump(mode="json"), summary_text(summary))
     return 0
 
 
 def _rerun(args, storage: Storage, who) -> int:
-    preview = assigning.preview_rerun(storage, who, args.round_id)
+    preview = assignment.preview_rerun(storage, who, args.round_id)
     if not preview.feasible:
         emit(args, preview.model_dump(mode="json"), preview_text(preview))
         return INFEASIBLE_EXIT
-    summary = assigning.rerun_uncovered(storage, who, args.round_id, args.reason)
+    summary = assignment.rerun_uncovered(storage, who, args.round_id, args.reason)
     emit(args, summary.model_dump(mode="json"),
          summary_text(summary) if summary.added or summary.removed else "没有因回避而缺额的申报书，无需补充分配。")
     return 0
 
 
-def preview_text(preview: assigning.AssignmentPreview) -> str:
+def preview_text(preview: assignment.AssignmentPreview) -> str:
     title = f"评审轮次 {preview.round_id}（{preview.mode}）{preview.kind}预览"
     if not preview.feasible:
         return "\n".join([f"{title}：无法满足全部约束，未生成分配。", *[f"  · {s}" for s in preview.shortfalls]])
-    names, units = assignment_views.preview_names(preview)
+    names, units = assignment_lists.preview_names(preview)
     loads = [load.load for load in preview.loads]
     fits = [f.mean_affinity for f in preview.fits if f.mean_affinity is not None]
     lines = [f"{title}：{len(preview.pairs)} 项分配，新增 {len(preview.added)} 项，移除 {len(preview.removed)} 项；"
@@ -221,14 +221,14 @@ def preview_text(preview: assigning.AssignmentPreview) -> str:
     return "\n".join(lines)
 
 
-def summary_text(summary: assigning.CommitSummary) -> str:
+def summary_text(summary: assignment.CommitSummary) -> str:
     return (f"评审轮次 {summary.round_id} 已确认{summary.kind}：共 {summary.pairs} 项分配，新增 {summary.added} 项，"
             f"移除 {summary.removed} 项（SHA-256 {summary.pairs_sha256[:16]}…）。")
 
 
 def cmd_assignment_export(args) -> int:
     with Storage(args.db) as storage:
-        exported = assignment_views.export_assignment(storage, principal(args), args.round_id)
+        exported = assignment_lists.export_assignment(storage, principal(args), args.round_id)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_bytes(exported.content)

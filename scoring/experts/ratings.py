@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
 from scoring.common.models import compact_code
-from scoring.rounds.review_round import RoundError, checked_reason, stored_round
+from scoring.rounds.review_rounds import RoundError, checked_reason, stored_round
 from scoring.storage import Storage
 from scoring.storage import rating_queries as q
 

@@ -24,7 +24,7 @@ from scoring.documents.official import (
 )
 from scoring.common.models import PROGRAM_TITLE
 from scoring.publicity.objections import Objection, ObjectionStatus, objections
-from scoring.publicity.notice import (
+from scoring.publicity.notices import (
     BASIS,
     ISSUER,
     PublicityError,
@@ -34,7 +34,7 @@ from scoring.publicity.notice import (
     save_settings,
     saved_settings,
 )
-from scoring.rounds.review_round import checked_reason, round_entity, stored_round
+from scoring.rounds.review_rounds import checked_reason, round_entity, stored_round
 from scoring.storage import Storage
 from scoring.storage import publicity_queries as q
 

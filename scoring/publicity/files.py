@@ -25,8 +25,8 @@ from scoring.documents.official_docx import letter_docx, notice_docx
 from scoring.documents.official_pdf import notice_pdf, notice_web_html, render_letters
 from scoring.documents.publicity_list import publicity_list_csv, publicity_list_xlsx
 from scoring.common.models import PROGRAM_TITLE
-from scoring.publicity.notice import PublicityError, PublishedNotice, required_notice
-from scoring.rounds.review_round import ReviewRound, round_entity, stored_round
+from scoring.publicity.notices import PublicityError, PublishedNotice, required_notice
+from scoring.rounds.review_rounds import ReviewRound, round_entity, stored_round
 from scoring.review.sheet_prints import _free_name
 from scoring.storage import Storage
 

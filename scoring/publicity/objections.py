@@ -15,8 +15,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.common.access import Permission, Principal, require
-from scoring.publicity.notice import PublicityError, PublishedNotice, required_notice
-from scoring.rounds.review_round import checked_reason, stored_round
+from scoring.publicity.notices import PublicityError, PublishedNotice, required_notice
+from scoring.rounds.review_rounds import checked_reason, stored_round
 from scoring.storage import Storage
 from scoring.storage import publicity_queries as q
 from scoring.storage import queries as store_q

@@ -14,7 +14,7 @@ import chinese_calendar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring.common.access import Permission, Principal, require
-from scoring.rounds.review_round import checked_reason
+from scoring.rounds.review_rounds import checked_reason
 from scoring.storage import Storage
 from scoring.storage import publicity_queries as q
 

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
-from scoring.rounds.review_round import round_rubric, stored_round
+from scoring.rounds.review_rounds import round_rubric, stored_round
 from scoring.storage import Storage
 from scoring.storage import aggregation_queries as q
 

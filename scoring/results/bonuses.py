@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from scoring.common.access import Permission, Principal, require
 from scoring.common.models import Application, compact_code
 from scoring.results.ordering import capped_bonus
-from scoring.rounds.review_round import ReviewRound, round_rubric, stored_round
+from scoring.rounds.review_rounds import ReviewRound, round_rubric, stored_round
 from scoring.review.rubrics import BonusItem, Rubric
 from scoring.storage import Storage
 from scoring.storage import bonus_queries as q

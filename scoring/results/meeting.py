@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from scoring.common.access import Permission, Principal, require
 from scoring.common.models import compact_code
 from scoring.results.ranking import RankingRow, round_ranking
-from scoring.rounds.review_round import stored_round
+from scoring.rounds.review_rounds import stored_round
 from scoring.storage import Storage
 from scoring.storage import meeting_queries as q
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
 from scoring.results.aggregation import ApplicationScore, aggregate_round, rounded
-from scoring.rounds.review_round import round_rubric, stored_round
+from scoring.rounds.review_rounds import round_rubric, stored_round
 from scoring.review.rubrics import points_text
 from scoring.storage import Storage
 from scoring.storage import aggregation_queries as q

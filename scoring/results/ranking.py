@@ -14,7 +14,7 @@ from scoring.results.bonuses import ApplicationBonus, round_bonuses
 from scoring.review.figures import numeric_figure
 from scoring.common.models import ScoreSheet, SheetStatus
 from scoring.results.ordering import RankInput, rank
-from scoring.rounds.review_round import ReviewRound, RoundError, RoundMode, round_rubric, stored_round
+from scoring.rounds.review_rounds import ReviewRound, RoundError, RoundMode, round_rubric, stored_round
 from scoring.review.rubrics import Rubric, TieBreak
 from scoring.review.score_sheets import submitted_sheets
 from scoring.storage import Storage

@@ -25,7 +25,7 @@ from scoring.documents.ranking_workbook import (
     shortlist_workbook,
 )
 from scoring.results.ranking import RoundRanking, round_ranking
-from scoring.rounds.review_round import round_entity
+from scoring.rounds.review_rounds import round_entity
 from scoring.review.sheet_prints import _free_name
 from scoring.review.score_sheets import ScoringError
 from scoring.results.shortlist import shortlists

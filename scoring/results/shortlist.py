@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scoring.common.access import Permission, Principal, require
 from scoring.results.meeting import Decision, RecordedDecision, current_decisions
 from scoring.results.ranking import RankingRow, round_ranking
-from scoring.rounds.review_round import checked_reason, stored_round
+from scoring.rounds.review_rounds import checked_reason, stored_round
 from scoring.review.rubrics import points_text
 from scoring.storage import Storage
 from scoring.storage import meeting_queries as q

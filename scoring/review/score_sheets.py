@@ -23,7 +23,7 @@ from scoring.common.models import (
     compact_code,
 )
 from scoring.common.normalize import explain_validation_error
-from scoring.rounds.review_round import ReviewRound, RoundError, round_rubric, stored_round
+from scoring.rounds.review_rounds import ReviewRound, RoundError, round_rubric, stored_round
 from scoring.review.rubrics import Rubric, on_grid, points_text
 from scoring.storage import Storage, Transaction
 from scoring.storage import expert_store, sheet_store

@@ -25,7 +25,7 @@ from scoring.documents.score_sheet_print import (
     sheet_title,
 )
 from scoring.common.models import ScoreSheet, SheetStatus, compact_code
-from scoring.rounds.review_round import ReviewRound, round_entity, round_rubric, stored_round
+from scoring.rounds.review_rounds import ReviewRound, round_entity, round_rubric, stored_round
 from scoring.review.rubrics import Rubric
 from scoring.review.score_sheets import ScoringError
 from scoring.storage import Storage

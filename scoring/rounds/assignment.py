@@ -28,7 +28,7 @@ from scoring.common.access import Permission, Principal, require
 from scoring.rounds.solver import AssignmentInfeasible, AssignmentProblem, solve
 from scoring.experts.conflicts import find_conflicts, unit_groups
 from scoring.common.models import Application, CheckReport, Expert, Outcome, compact_code
-from scoring.rounds.review_round import (
+from scoring.rounds.review_rounds import (
     ReviewRound,
     RoundAction,
     RoundError,

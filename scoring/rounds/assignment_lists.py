@@ -25,7 +25,7 @@ from scoring.rounds.assignment import (
 )
 from scoring.documents.assignment_workbook import ExportRow, write_assignment_workbook
 from scoring.common.models import compact_code
-from scoring.rounds.review_round import ReviewRound, RoundAction, RoundError, RoundKind, stored_round, round_entity
+from scoring.rounds.review_rounds import ReviewRound, RoundAction, RoundError, RoundKind, stored_round, round_entity
 from scoring.storage import Storage
 from scoring.storage import round_store as store
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.widgets import common
 from scoring.common import accounts
-from scoring.publicity import objections, notice as publicity
+from scoring.publicity import objections, notices
 from scoring.common.access import Grant, Role
 from scoring.common.models import City
 from scoring.publicity.objections import ObjectionDecision, ObjectionInput, ObjectorKind, ObjectionStatus
@@ -45,7 +45,7 @@ def texts(at: AppTest) -> str:
 
 
 def published(store):
-    return publicity.publish_notice(store, STAFF_PRINCIPAL, ROUND, SETTINGS, "会议研究同意公示")
+    return notices.publish_notice(store, STAFF_PRINCIPAL, ROUND, SETTINGS, "会议研究同意公示")
 
 
 # --- 公示 --------------------------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_staff_preview_the_notice_with_its_period_and_publish_it(store):
     button(at, "publish_notice").click().run()
 
     assert not at.exception, at.exception
-    notice = publicity.current_notice(store, STAFF_PRINCIPAL, ROUND)
+    notice = notices.current_notice(store, STAFF_PRINCIPAL, ROUND)
     assert notice.version == 1 and notice.end == date(2023, 6, 9)
     assert "第 1 版" in texts(at) and button(at, "publish_notice").disabled
     button(at, "export_list_xlsx").click().run()

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.widgets import common
 from scoring.results import meeting, shortlist
 from scoring.common.access import Grant, Role
-from scoring.rounds.review_round import close_round, get_round
+from scoring.rounds.review_rounds import close_round, get_round
 from scoring.review.score_sheets import submit_sheet
 from scoring.storage import Storage, round_store
 from tests.app.conftest import ADMIN, button, keys, page_as

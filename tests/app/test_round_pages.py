@@ -15,7 +15,7 @@ from scoring.common.models import RoundKind
 from scoring.rounds.assignment import commit_assignment, preview_assignment
 from scoring.experts.pool import conflict_report, list_experts, record_recusal
 from scoring.common.models import ConflictRules
-from scoring.rounds.review_round import RoundAction, RoundMode, get_round, list_rounds
+from scoring.rounds.review_rounds import RoundAction, RoundMode, get_round, list_rounds
 from scoring.storage import round_store
 from tests.app.conftest import ADMIN, button, page_as, table
 from tests.builders.rounds import _sample_template, new_round

@@ -21,7 +21,7 @@ ROUND = "2023-01"
 @pytest.fixture(scope="module")
 def publicity_db(tmp_path_factory):
     from scoring.common import accounts
-    from scoring.publicity.notice import save_notice_settings
+    from scoring.publicity.notices import save_notice_settings
     from scoring.results.shortlist import shortlists
     from scoring.storage import Storage
     from tests.builders.publicity import SETTINGS, _shortlisted_template

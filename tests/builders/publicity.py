@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from scoring.documents.official import Contact
-from scoring.publicity.notice import NoticeSettings
-from scoring.rounds.review_round import close_round
+from scoring.publicity.notices import NoticeSettings
+from scoring.rounds.review_rounds import close_round
 from scoring.review.score_sheets import submit_sheet
 from scoring.results.shortlist import ShortlistMode, ShortlistRule, freeze_shortlist
 from scoring.storage import Storage

@@ -12,7 +12,7 @@ from scoring.intake import batches
 from scoring.common.access import Grant, Principal, Role
 from scoring.intake.checks import run_checks
 from scoring.common.models import ActionKind, Application, Expert
-from scoring.rounds.review_round import ReviewRound, create_round, round_settings
+from scoring.rounds.review_rounds import ReviewRound, create_round, round_settings
 from scoring.storage import Storage
 from scoring.storage import expert_store
 from tests.builders.checks import RECOMMENDATION_LETTER

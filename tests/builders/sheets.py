@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scoring.rounds.assignment import commit_assignment, preview_assignment
-from scoring.rounds.review_round import ReviewRound, list_rounds, round_rubric
+from scoring.rounds.review_rounds import ReviewRound, list_rounds, round_rubric
 from scoring.review.rubrics import Rubric
 from scoring.storage import Storage
 from scoring.storage import round_store

@@ -15,7 +15,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 
 from scoring.common import accounts, audit, clock
-from scoring.intake import applications, batches, overview, overrides as review_checks
+from scoring.intake import applications, batches, overview, overrides
 from scoring.common.access import AccessDenied, Grant, Principal, Role
 from scoring.common.accounts import AccountError, AccountPolicy, CredentialKind, LoginRefused
 from scoring.intake.checks import run_checks
@@ -557,9 +557,9 @@ DOMAIN_CALLS = {
     "create_batch": (OFFICE, lambda s, p: batches.create_batch(s, p, make_batch(2024))),
     "load_sample": (OFFICE, lambda s, p: batches.load_sample(s, p)),
     "ensure_database": (OFFICE, lambda s, p: batches.ensure_database(s, p, with_sample=False, year=2025)),
-    "override_check": (OFFICE, lambda s, p: review_checks.override_check(s, p, BATCH, CODE, CheckId.DEADLINE,
+    "override_check": (OFFICE, lambda s, p: overrides.override_check(s, p, BATCH, CODE, CheckId.DEADLINE,
                                                                           Outcome.PASS, "系统故障顺延")),
-    "clear_override": (OFFICE, lambda s, p: review_checks.clear_override(s, p, BATCH, CODE, CheckId.DEADLINE, "撤销")),
+    "clear_override": (OFFICE, lambda s, p: overrides.clear_override(s, p, BATCH, CODE, CheckId.DEADLINE, "撤销")),
     "application_table": (VIEWERS | {Role.CITY}, lambda s, p: overview.application_table(s, p, s.get_batch(BATCH))),
     "visible_applications": (VIEWERS | {Role.CITY}, lambda s, p: applications.visible_applications(s, p, BATCH)),
     "get_application": (VIEWERS, lambda s, p: applications.get_application(s, p, BATCH, CODE)),
@@ -600,7 +600,7 @@ def test_a_role_is_refused_by_every_domain_function_it_must_not_reach(storage, r
 def test_a_role_reaches_every_domain_function_it_carries(storage, role, function):
     prepare_target(storage)
     if function == "clear_override":
-        review_checks.override_check(storage, ROOT, BATCH, CODE, CheckId.DEADLINE, Outcome.PASS, "系统故障顺延")
+        overrides.override_check(storage, ROOT, BATCH, CODE, CheckId.DEADLINE, Outcome.PASS, "系统故障顺延")
 
     refused = None
     try:
@@ -646,7 +646,7 @@ def test_a_role_granted_for_another_batch_reaches_nothing_in_this_one(storage):
     with pytest.raises(AccessDenied):
         overview.application_table(storage, staff_2024, storage.get_batch(BATCH))
     with pytest.raises(AccessDenied):
-        review_checks.override_check(storage, staff_2024, BATCH, CODE, CheckId.DEADLINE, Outcome.PASS, "顺延")
+        overrides.override_check(storage, staff_2024, BATCH, CODE, CheckId.DEADLINE, Outcome.PASS, "顺延")
 
 
 def test_an_attachment_is_served_only_as_part_of_its_own_application(storage):

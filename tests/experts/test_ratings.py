@@ -6,7 +6,7 @@ import pytest
 from scoring.common import clock
 from scoring.common.access import AccessDenied
 from scoring.experts.ratings import Rating, expert_ratings, rate_expert, round_work
-from scoring.rounds.review_round import RoundError, stored_round, update_round
+from scoring.rounds.review_rounds import RoundError, stored_round, update_round
 from scoring.review.score_sheets import declare_recusal, reopen_sheet, submit_sheet
 from tests.builders.rounds import OBSERVER, STAFF, expert_principal
 from tests.builders.sheets import assigned_storage, full_marks, pairs, rubric, the_round

@@ -16,7 +16,7 @@ from scoring.common.access import AccessDenied, Grant, Principal, Role
 from scoring.publicity.confirmation import LetterSettings, confirm_list, save_letter_settings
 from scoring.common.models import City
 from scoring.publicity.objections import ObjectionDecision, ObjectionInput, ObjectorKind, decide_objection, register_objection
-from scoring.publicity.notice import publish_notice
+from scoring.publicity.notices import publish_notice
 from scoring.publicity.files import PUBLICITY_EXPORT, export_confirmed, export_list, export_notice, generate_letters, latest_letters
 from scoring.results.shortlist import shortlists
 from tests.builders.publicity import SETTINGS, shortlisted_storage

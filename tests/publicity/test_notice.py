@@ -28,7 +28,7 @@ from scoring.publicity.objections import (
     objections,
     register_objection,
 )
-from scoring.publicity.notice import (
+from scoring.publicity.notices import (
     NoticeStatus,
     PublicityError,
     current_notice,

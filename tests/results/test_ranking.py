@@ -6,7 +6,7 @@ import pytest
 
 from scoring.results.bonuses import check_bonus
 from scoring.results.ranking import changes_after_close, explain_application, round_ranking
-from scoring.rounds.review_round import RoundError, close_round, update_round
+from scoring.rounds.review_rounds import RoundError, close_round, update_round
 from scoring.review.score_sheets import ScoringError, declare_recusal, reopen_sheet, save_draft, submit_sheet
 from tests.builders.rounds import OBSERVER, STAFF, expert_principal
 from tests.builders.sheets import assigned_storage, pairs, rubric, the_round

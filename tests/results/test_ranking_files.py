@@ -33,7 +33,7 @@ from scoring.documents.ranking_workbook import (
 from scoring.documents.score_sheet_print import render_docx
 from scoring.documents.templates.build_templates import panel_summary_template
 from scoring.results.ranking_files import RANKING_EXPORT, export_panel_summary, export_ranking
-from scoring.rounds.review_round import round_rubric
+from scoring.rounds.review_rounds import round_rubric
 from scoring.review.score_sheets import submit_sheet
 from tests.builders.applications import make_credit_code, make_expert
 from tests.builders.rounds import OBSERVER, STAFF, applicant, expert_principal, new_round, small_storage

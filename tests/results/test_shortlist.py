@@ -5,7 +5,7 @@ import pytest
 
 from scoring.results.meeting import Decision, DecisionRequest, RecordedDecision, record_decisions
 from scoring.results.ranking import RankingRow
-from scoring.rounds.review_round import close_round
+from scoring.rounds.review_rounds import close_round
 from scoring.review.score_sheets import submit_sheet
 from scoring.results.shortlist import (
     ShortlistError,

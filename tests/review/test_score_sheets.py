@@ -13,7 +13,7 @@ from scoring.common import clock
 from scoring.common.access import AccessDenied
 from scoring.rounds.assignment_lists import committed_assignment
 from scoring.common.models import RoundKind, SheetStatus
-from scoring.rounds.review_round import RoundError, round_rubric, stored_round, update_round
+from scoring.rounds.review_rounds import RoundError, round_rubric, stored_round, update_round
 from scoring.review.rubrics import RUBRICS_DIR
 from scoring.review.score_sheets import (
     ScoringError,

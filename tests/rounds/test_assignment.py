@@ -39,7 +39,7 @@ from scoring.common.disciplines import Discipline
 from scoring.documents.assignment_workbook import HEADERS, neutralised
 from scoring.experts.pool import conflict_report, declare_conflict, list_experts, record_recusal
 from scoring.common.models import ConflictRules
-from scoring.rounds.review_round import RoundAction, RoundError, RoundMode, get_round, update_round
+from scoring.rounds.review_rounds import RoundAction, RoundError, RoundMode, get_round, update_round
 from scoring.storage import round_store
 from tests.builders.applications import make_application, make_credit_code, make_expert
 from tests.builders.rounds import ADMIN, OBSERVER, STAFF, expert_principal, applicant, new_round, sample_storage, small_storage

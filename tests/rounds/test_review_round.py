@@ -8,7 +8,7 @@ import pytest
 
 from scoring.common.access import AccessDenied
 from scoring.common.disciplines import Discipline
-from scoring.rounds.review_round import (
+from scoring.rounds.review_rounds import (
     Panel,
     RoundAction,
     RoundError,

@@ -7,7 +7,7 @@ import pytest
 from ortools.graph.python import min_cost_flow
 
 from bench.assignment_instance import make_instance
-from scoring.rounds import solver as assignment
+from scoring.rounds import solver
 from scoring.rounds.solver import (
     NO_UNIT,
     AssignmentInfeasible,

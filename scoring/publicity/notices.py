@@ -24,7 +24,7 @@ from scoring.documents.official import (
     chinese_date,
 )
 from scoring.common.models import PROGRAM_TITLE
-from scoring.rounds.review_round import ReviewRound, checked_reason, round_entity, stored_round
+from scoring.rounds.review_rounds import ReviewRound, checked_reason, round_entity, stored_round
 from scoring.results.shortlist import Shortlist, shortlists
 from scoring.storage import Storage
 from scoring.storage import publicity_queries as q
