@@ -63,7 +63,7 @@ def add_commands(commands, options: Options) -> None:
 
 
 def _add_close(round_group: argparse.ArgumentParser, common, printing) -> None:
-    # The `round` group is built in cli_rounds; its subcommand list is reached here so that closing a round sits
+    # The `round` group is built in cli/rounds.py; its subcommand list is reached here so that closing a round sits
     # beside creating one without that module knowing about the ranking stage.
     actions = next(a for a in round_group._actions if isinstance(a, argparse._SubParsersAction))
     close = actions.add_parser("close", parents=[common, printing], help="结束评审",

@@ -110,7 +110,7 @@ def _prepared(path: Path, modified: int, size: int) -> _Prepared:
 
 
 def render_prepared(template: Path, context: dict) -> bytes:
-    """`render_docx` of score_sheet_doc, for templates rendered many times: prepared once per file version."""
+    """`render_docx` of score_sheet_print, for templates rendered many times: prepared once per file version."""
     template = Path(template).resolve()
     stat = template.stat()
     return _prepared(template, stat.st_mtime_ns, stat.st_size).render(context)

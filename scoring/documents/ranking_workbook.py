@@ -1,5 +1,5 @@
 """A round's ranked list as an .xlsx workbook (评审排名表), and the panel's summary of scores (专家组评分汇总表) as
-HTML, PDF and .docx: pure functions of values, no storage (ranking_exports gathers them)."""
+HTML, PDF and .docx: pure functions of values, no storage (results/ranking_files.py gathers them)."""
 from __future__ import annotations
 
 import html

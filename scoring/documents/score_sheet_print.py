@@ -1,5 +1,5 @@
 """The printable score sheet of one expert (专家评分表) as PDF (WeasyPrint) and .docx (docxtpl): pure functions of
-a `ScoreSheetDocument`, which says what is printed; who may see what is decided before (score_sheet_export)."""
+a `ScoreSheetDocument`, which says what is printed; who may see what is decided before (review/sheet_prints.py)."""
 from __future__ import annotations
 
 import html

@@ -1,4 +1,4 @@
-"""Reads and writes of accounts, role grants, sessions and login links; the rules live in scoring/accounts.py."""
+"""Reads and writes of accounts, role grants, sessions and login links; the rules live in scoring/common/accounts.py."""
 from __future__ import annotations
 
 from datetime import datetime

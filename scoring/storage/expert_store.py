@@ -1,4 +1,4 @@
-"""Reads and writes of the expert pool, declared pairs and recusals; the rules live in scoring/experts.py."""
+"""Reads and writes of the expert pool, declared pairs and recusals; the rules live in scoring/experts/pool.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Reads and writes of review rounds and their assignments; the rules live in scoring/rounds.py and scoring/assigning.py."""
+"""Reads and writes of review rounds and their assignments; the rules live in scoring/rounds/."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""Reads and writes of frozen rubrics and score sheets; the rules live in scoring/score_sheets.py."""
+"""Reads and writes of frozen rubrics and score sheets; the rules live in scoring/review/score_sheets.py."""
 from __future__ import annotations
 
 from datetime import datetime

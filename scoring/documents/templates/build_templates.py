@@ -154,7 +154,7 @@ def _scores_table(doc) -> None:
 
 
 def score_sheet_template() -> bytes:
-    """The Word template of the expert's score sheet (专家评分表); its tags read `docx_context` of score_sheet_doc."""
+    """The Word template of the expert's score sheet (专家评分表); its tags read `docx_context` of score_sheet_print."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
