@@ -94,9 +94,3 @@ def font_stack(role: FontRole) -> str:
     """A CSS font-family value for a role, e.g. '"Noto Serif CJK SC"' — installed families only and no generic
     family, so that no glyph falls through to a face without Chinese."""
     return ", ".join(f'"{family}"' for family in font_families(role))
-
-
-def css_font_classes() -> str:
-    """CSS rules `.song`, `.hei`, `.fangsong`, `.kaiti` (the roles' stacks), for documents that mark text by role."""
-    names = {FontRole.SONG: "song", FontRole.HEI: "hei", FontRole.FANGSONG: "fangsong", FontRole.KAITI: "kaiti"}
-    return "\n".join(f".{names[role]} {{ font-family: {font_stack(role)}; }}" for role in FontRole)

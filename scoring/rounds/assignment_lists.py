@@ -157,10 +157,6 @@ def _tasks_of(storage: Storage, expert_id: str, round_id: str | None, may_see) -
 # --- tables for people -----------------------------------------------------------------------
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
 def preview_table(preview: AssignmentPreview, names: dict[str, str], units: dict[str, str]) -> pd.DataFrame:
     """The previewed pairs, each marked new or kept."""
     added = {p.key for p in preview.added}
