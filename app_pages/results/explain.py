@@ -43,11 +43,13 @@ st.caption(f"{row.unit_name}｜{row.city}｜统一社会信用代码 {row.credit
 if row.rank is None:
     st.info("该申报书尚无已提交的评分表，不参加排名。")
 else:
-    how = (f"{row.sheets} 份评分表去掉一个最高分和一个最低分后取平均，得专家评分 {points(row.expert_score)} 分"
+    left_out = "、".join(f"{experts.get(e, e)}的{which}" for e, which in explanation.dropped.items())
+    how = (f"{row.sheets} 份评分表去掉{left_out}后取平均，得专家评分 {points(row.expert_score)} 分"
            f"（全部 {row.sheets} 份的平均分为 {points(row.mean)} 分）") if row.trimmed else \
         f"{row.sheets} 份评分表的平均分为专家评分 {points(row.expert_score)} 分"
     st.markdown(f"**计算过程**：{how}；加上经核实的加分 {points(row.bonus)} 分，最终得分 **{points(row.final)}** 分，"
                 f"排第 **{ranking_charts.rank_text(row)}** 名。")
+    st.caption(f"汇总规则：{explanation.expert_score_rule}。")
     if row.tied_with:
         st.warning("与以下单位最终得分相同，且按全部同分规则仍无法区分，列为并列："
                    + "、".join(rows[c].unit_name if c in rows else c for c in row.tied_with),

@@ -95,8 +95,8 @@ st.dataframe(ranking_table(), hide_index=True, key="ranking_table",
              column_config={"平均分": POINTS, "专家评分": POINTS, "加分": POINTS, "最终得分": POINTS,
                             "标准化得分": st.column_config.NumberColumn("标准化得分（参考）", format="%.2f")})
 rules = [tie_break_text(rule, ranking.rubric) for rule in ranking.rubric.aggregation.tie_break]
-st.caption(f"专家评分：{ranking.rubric.aggregation.trim_from_sheets} 份及以上评分表时去掉一个最高分和一个最低分后取平均，"
-           "否则取平均；最终得分 = 专家评分 + 经核实的加分。最终得分相同时依次比较："
+st.caption(f"{ranking.rubric.aggregation.expert_score_rule()}；"
+           "最终得分 = 专家评分 + 经核实的加分。最终得分相同时依次比较："
            + ("；".join(rules) if rules else "（无）") + "；仍相同者并列。")
 
 

@@ -72,10 +72,9 @@ def show_rubric(rubric: Rubric, sha256: str, key: str) -> None:
     st.markdown("**汇总规则**")
     tie_breaks = [f"指标“{rubric.criterion(t.criterion).name}”平均分高者" if t.criterion else f"{t.figure}较大者"
                   for t in rules.tie_break]
-    st.markdown(f"- 一份申报书的已提交评分表达到 {rules.trim_from_sheets} 份时，去掉一个最高分和一个最低分后取平均\n"
-                f"- 专家总分极差超过 {points_text(rules.disagreement_range)} 分时标记为分歧\n"
-                f"- 按专家标准化的分数：{'显示' if rules.normalisation else '不显示'}\n"
-                f"- 并列规则：{' → '.join(tie_breaks) if tie_breaks else '无'}")
+    # One bullet a statement of describe(), which the CLI prints on one line.
+    st.markdown("".join(f"- {statement}\n" for statement in rules.describe().split("；"))
+                + f"- 并列规则：{' → '.join(tie_breaks) if tie_breaks else '无'}")
     st.markdown(f"**优先申报加分**（上限 {points_text(rubric.bonus.cap)} 分，须经工作人员核实证明材料，不由专家打分）")
     if rubric.bonus.items:
         st.dataframe(pd.DataFrame([{"编号": b.id, "加分项": b.name, "分值": points_text(b.points),

@@ -24,8 +24,8 @@ def add_commands(commands, options: Options) -> None:
     _add_close(commands.choices["round"], common, printing)
 
     rank = commands.add_parser("rank", parents=[common, printing], help="评审轮次的排名表",
-                               description="按最终得分列出排名：单位、推荐市局、已交/应交评分表、专家评分（份数达到"
-                                           "去掉最高最低分的要求时注明“去高低”）、优先申报加分（只计已核实的）、最终得分、"
+                               description="按最终得分列出排名：单位、推荐市局、已交/应交评分表、专家评分（按评分标准"
+                                           "的汇总规则去掉了最高最低分时注明“去高低”，规则见 rubric show）、优先申报加分（只计已核实的）、最终得分、"
                                            "并列或决定名次的依据，以及评审结束后评分有改动的标记；随后列出结束后的每项改动"
                                            "（改动前后的总分、退回人与理由）。")
     rank.add_argument("round_id", help="轮次编号，如 2023-01")

@@ -171,9 +171,7 @@ def rubric_text(rubric: Rubric, source: str, sha256: str) -> str:
             if c.figures:
                 lines.append("      参考数据：" + "、".join(str(f) for f in c.figures))
     rules = rubric.aggregation
-    lines.append(f"汇总规则：评分表达到 {rules.trim_from_sheets} 份时去掉一个最高分和一个最低分；"
-                 f"总分极差超过 {points_text(rules.disagreement_range)} 分视为分歧"
-                 + ("；显示按专家标准化的分数" if rules.normalisation else ""))
+    lines.append(f"汇总规则：{rules.describe()}")
     if rules.tie_break:
         lines.append("并列规则：" + " → ".join(f"指标“{rubric.criterion(t.criterion).name}”平均分高者"
                                              if t.criterion else f"{t.figure}较大者" for t in rules.tie_break))

@@ -22,7 +22,7 @@ RANKING_HEADERS = ("排名", "申报单位", "统一社会信用代码", "所在
 RANKING_WIDTHS = (6, 36, 22, 10, 10, 9, 14, 8, 10, 30, 28, 10)
 
 DROPPED_OPEN, DROPPED_CLOSE = "〔", "〕"
-DROPPED_NOTE = (f"注：{DROPPED_OPEN}{DROPPED_CLOSE}内的分数是计算“去掉最高最低分后平均分”时去掉的一个最高分或一个最低分；"
+DROPPED_NOTE = (f"{DROPPED_OPEN}{DROPPED_CLOSE}内的分数是计算“去掉最高最低分后平均分”时去掉的一个最高分或一个最低分；"
                 "空白表示该专家未评审该申报书（未分配、已回避或未提交）。")
 SIGNATURE_TITLE = "专家组成员签名"
 SIGNATURE_BLANK = "＿＿＿＿＿＿＿＿＿＿"
@@ -183,10 +183,16 @@ class PanelSummary(BaseModel):
     printed_on: date
     members: list[PanelMember]
     rows: list[PanelRow]
+    expert_score_rule: str = ""  # Aggregation.expert_score_rule() of the round's rubric
 
     @property
     def landscape(self) -> bool:
         return len(self.members) >= LANDSCAPE_FROM
+
+    @property
+    def note(self) -> str:
+        """The note under the tables: the rule the experts' score follows, then what the marks and blanks mean."""
+        return "注：" + (f"{self.expert_score_rule}。" if self.expert_score_rule else "") + DROPPED_NOTE
 
 
 def panel_title(rubric_title: str) -> str:
@@ -267,7 +273,7 @@ def panel_summary_html(document: PanelSummary) -> str:
             body.append("<tr>" + "".join(f'<td class="unit">{_e(c)}</td>' if i == 1 else f"<td>{_e(c)}</td>"
                                          for i, c in enumerate(cells)) + "</tr>")
         body.append("</tbody></table>")
-    body.append(f'<p class="note">{_e(DROPPED_NOTE)}</p>')
+    body.append(f'<p class="note">{_e(document.note)}</p>')
     members = "".join(f'<span class="member">{_e(m.name)}：{SIGNATURE_BLANK}</span>' for m in document.members)
     body.append(f'<div class="signatures"><h2>{SIGNATURE_TITLE}：</h2>{members}'
                 f'<p class="date">{DATE_LINE}</p></div>')
@@ -291,7 +297,7 @@ def panel_docx_context(document: PanelSummary) -> dict:
     [part] = table_parts(document, per_table=len(document.members) + len(SUMMARY_HEADERS))
     return {"title": printable(document.title), "round_label": printable(document.round_label),
             "printed_on": f"{document.printed_on:%Y年%m月%d日}", "count": len(document.rows),
-            "experts": len(document.members), "header": part.header, "rows": part.rows, "note": DROPPED_NOTE,
+            "experts": len(document.members), "header": part.header, "rows": part.rows, "note": document.note,
             "signature_title": SIGNATURE_TITLE,
             "members": [{"name": printable(m.name), "blank": SIGNATURE_BLANK} for m in document.members],
             "date_line": DATE_LINE}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +37,13 @@ def _expert_score(total_sum: Decimal, lowest: Decimal, highest: Decimal, sheets:
     return rounded(total_sum / sheets), False
 
 
+class DroppedTotal(StrEnum):
+    """Which end of an application's totals the trimmed mean left out."""
+
+    HIGHEST = "最高分"
+    LOWEST = "最低分"
+
+
 class ApplicationScore(BaseModel):
     """One application's aggregate over its submitted sheets."""
 
@@ -48,8 +56,9 @@ class ApplicationScore(BaseModel):
     trimmed: bool
     lowest: Decimal
     highest: Decimal
-    lowest_expert: str  # whose total was dropped as the lowest (when trimmed)
-    highest_expert: str
+    lowest_expert: str  # whose total is the lowest (ties: the first expert id), dropped when trimmed
+    highest_expert: str  # ties: the last expert id, so that a trimmed mean never drops one sheet twice
+    dropped: dict[str, DroppedTotal]  # expert id → the total the trimmed mean left out; empty when not trimmed
     spread: float  # population standard deviation of the totals
     criterion_means: dict[str, Decimal]
 
@@ -73,10 +82,11 @@ def aggregate_round(storage: Storage, principal: Principal, round_id: str) -> li
     for code, sheets, total_sum, lowest, highest, lowest_expert, highest_expert, spread in cursor.execute(
             q.APPLICATION_TOTALS, {"round_id": round_id}).fetchall():
         score, trimmed = _expert_score(total_sum, lowest, highest, sheets, drop_from)
+        dropped = {highest_expert: DroppedTotal.HIGHEST, lowest_expert: DroppedTotal.LOWEST} if trimmed else {}
         # model_construct: every value is typed by the query or computed above; a round has thousands of these.
         scores.append(ApplicationScore.model_construct(
             credit_code=code, sheets=sheets, mean=rounded(total_sum / sheets), expert_score=score, trimmed=trimmed,
-            lowest=lowest, highest=highest, lowest_expert=lowest_expert, highest_expert=highest_expert,
+            lowest=lowest, highest=highest, lowest_expert=lowest_expert, highest_expert=highest_expert, dropped=dropped,
             spread=float(spread or 0.0), criterion_means=criterion_means.get(code, {})))
     return scores
 

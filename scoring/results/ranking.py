@@ -9,7 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
-from scoring.results.aggregation import aggregate_round, normalised_scores, sheet_totals
+from scoring.results.aggregation import DroppedTotal, aggregate_round, normalised_scores, sheet_totals
 from scoring.results.bonuses import ApplicationBonus, round_bonuses
 from scoring.review.figures import numeric_figure
 from scoring.common.models import ScoreSheet, SheetStatus
@@ -160,9 +160,10 @@ class Explanation(BaseModel):
 
     row: RankingRow
     sheets: list[ScoreSheet]
-    dropped: dict[str, str]  # expert id → "最高分" / "最低分"
+    dropped: dict[str, DroppedTotal]  # expert id → the total the trimmed mean left out
     bonus: ApplicationBonus | None
     changes: list[ScoreChange]
+    expert_score_rule: str
     tie_break_rules: list[str]
 
 
@@ -173,11 +174,10 @@ def explain_application(storage: Storage, principal: Principal, round_id: str, c
     if row is None:
         raise RoundError(f"评审轮次 {round_id} 中没有统一社会信用代码为 {credit_code} 的申报书。")
     score = next((s for s in aggregate_round(storage, principal, round_id) if s.credit_code == credit_code), None)
-    dropped = {}
-    if score and score.trimmed:
-        dropped = {score.highest_expert: "最高分", score.lowest_expert: "最低分"}
     return Explanation(
-        row=row, sheets=submitted_sheets(storage, principal, round_id, credit_code=credit_code), dropped=dropped,
+        row=row, sheets=submitted_sheets(storage, principal, round_id, credit_code=credit_code),
+        dropped=score.dropped if score else {},
         bonus=round_bonuses(storage, principal, round_id, [credit_code]).get(credit_code),
         changes=[c for c in ranking.changes if c.credit_code == credit_code],
+        expert_score_rule=ranking.rubric.aggregation.expert_score_rule(),
         tie_break_rules=[tie_break_text(rule, ranking.rubric) for rule in ranking.rubric.aggregation.tie_break])

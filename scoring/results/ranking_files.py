@@ -65,8 +65,7 @@ def panel_summary(storage: Storage, principal: Principal, round_id: str,
     applications in rank order."""
     ranking = ranking or round_ranking(storage, principal, round_id)  # checks the permission
     totals = sheet_totals(storage, principal, round_id)
-    dropped = {s.credit_code: {s.lowest_expert, s.highest_expert}
-               for s in aggregate_round(storage, principal, round_id) if s.trimmed}
+    dropped = {s.credit_code: s.dropped for s in aggregate_round(storage, principal, round_id)}
     member_ids = sorted({p.expert_id for p in round_store.current_pairs(storage, round_id)}
                         | {e for sheets in totals.values() for e in sheets})
     names = {e.expert_id: e.name for e in expert_store.load_experts(storage, include_inactive=True)}
@@ -74,13 +73,14 @@ def panel_summary(storage: Storage, principal: Principal, round_id: str,
     rows = []
     for row in ranking.rows:
         own = totals.get(row.credit_code, {})
-        cells = [PanelCell(total=own.get(m), dropped=m in dropped.get(row.credit_code, ())) if m in own
+        cells = [PanelCell(total=own.get(m), dropped=m in dropped.get(row.credit_code, {})) if m in own
                  else PanelCell() for m in member_ids]
         rows.append(PanelRow(rank=row.rank, unit_name=row.unit_name, credit_code=row.credit_code, cells=cells,
                              mean=row.mean, expert_score=row.expert_score, trimmed=row.trimmed, bonus=row.bonus,
                              final=row.final))
     return PanelSummary(title=panel_title(ranking.rubric.title), round_label=ranking.review_round.label,
-                        printed_on=clock.today(), members=members, rows=rows)
+                        printed_on=clock.today(), members=members, rows=rows,
+                        expert_score_rule=ranking.rubric.aggregation.expert_score_rule())
 
 
 def _write(storage: Storage, principal: Principal, ranking: RoundRanking, kind: RankingKind, fmt: ExportFormat,

@@ -172,6 +172,19 @@ class Aggregation(RubricModel):
     normalisation: bool = Field(False, title="显示按专家标准化的分数（分布式）")
     tie_break: list[TieBreak] = Field([], title="并列规则")
 
+    def expert_score_rule(self) -> str:
+        """The trimmed-mean rule in words (domain.md, aggregation): every page, command and document that states
+        it shows this text, so that none can drift from results/aggregation.trimmed_mean."""
+        return (f"专家评分取已提交评分表总分的平均分，评分表达到 {self.trim_from_sheets} 份时"
+                "先去掉一个最高分和一个最低分再取平均")
+
+    def describe(self) -> str:
+        """Every setting of the aggregation in words, the statements separated by “；” (as ShortlistRule.describe())."""
+        normalisation = "分布式评审时另显示按专家标准化的分数（仅供参考，不参与排名）" if self.normalisation \
+            else "不显示按专家标准化的分数"
+        return (f"{self.expert_score_rule()}；专家总分极差超过 {points_text(self.disagreement_range)} 分时标记为分歧；"
+                f"{normalisation}")
+
 
 class BonusItem(RubricModel):
     """A priority bonus (优先申报加分): counts once staff have checked its evidence."""

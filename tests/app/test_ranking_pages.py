@@ -105,6 +105,7 @@ def test_the_ranking_table_shows_ties_sheets_and_bonus_apart_and_the_charts(stor
     assert list(table["排名"][:3]) == ["1", "2", "3"]
     assert "3/5" in set(table["已交/应交"]) or "4/5" in set(table["已交/应交"])
     assert len(at.get("vega_lite_chart")) == 4  # distribution, leniency, criteria profile, per city
+    assert rubric(store).aggregation.expert_score_rule() in texts(at)
     assert not at.exception
 
 
@@ -136,7 +137,7 @@ def test_the_explanation_lists_the_sheets_with_the_dropped_totals(store):
     sheets = frame(at, "explain_sheets")
     assert len(sheets) >= 3
     assert {"去掉（最高分）", "去掉（最低分）"} <= set(sheets["计入"]) or len(sheets) < 5
-    assert "计算过程" in texts(at)
+    assert "计算过程" in texts(at) and f"汇总规则：{rubric(store).aggregation.expert_score_rule()}。" in texts(at)
     assert not at.exception
 
 

@@ -352,6 +352,7 @@ def test_rubric_page_lists_the_files_and_shows_one_whole(store):
     criteria = next(d.value for d in at.dataframe if "评语要求" in d.value.columns)
     assert len(criteria) >= 1
     assert "冻结" in texts(at)
+    assert "- 专家评分取已提交评分表总分的平均分，" in texts(at)
 
 
 def test_rubric_page_checks_a_good_yaml_and_locates_a_bad_one(store):

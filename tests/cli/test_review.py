@@ -11,7 +11,7 @@ import pytest
 
 from scoring.rounds.assignment import commit_assignment, preview_assignment
 from scoring.cli.main import main
-from scoring.review.rubrics import RUBRICS_DIR
+from scoring.review.rubrics import RUBRICS_DIR, find_rubric
 from scoring.storage import Storage, round_store
 from tests.builders.cli import run_json
 from tests.builders.rounds import ADMIN, _sample_template, new_round
@@ -149,6 +149,7 @@ def test_rubric_show_lists_criteria_with_max_step_comment_rule_and_bands_then_th
     assert "budget　经费预算合理性　满分 5　步长 0.5　必须填写评语" in out
     assert "档次：优 17—20分；良 13—16.5分；中 8—12.5分；差 0—7.5分" in out
     assert "优先申报加分（上限 10 分" in out and "national_pilot　国家知识产权试点示范高校　3 分" in out
+    assert f"汇总规则：{find_rubric('selection').rubric.aggregation.describe()}\n" in out
     assert [c["id"] for c in shown["rubric"]["criteria"]][:2] == ["management", "creation"]
     assert len(shown["sha256"]) == 64 and shown["source"].endswith("selection.yaml")
 

@@ -65,7 +65,7 @@ def test_a_round_aggregates_only_submitted_sheets_with_criterion_means(storage):
 
     assert (score.credit_code, score.sheets, score.trimmed) == (code, 2, False)
     assert (score.mean, score.expert_score, score.range) == (Decimal("95.00"), Decimal("95.00"), Decimal("10"))
-    assert (score.highest_expert, score.lowest_expert) == (first.expert_id, second.expert_id)
+    assert (score.highest_expert, score.lowest_expert, score.dropped) == (first.expert_id, second.expert_id, {})
     assert score.criterion_means["management"] == Decimal("15.00")
     assert score.criterion_means["creation"] == Decimal("15.00")
     assert sheet_totals(storage, STAFF, round_id) == {code: {first.expert_id: 100, second.expert_id: 90}}

@@ -125,6 +125,8 @@ def test_one_application_is_explained_by_its_sheets_the_dropped_totals_and_the_b
 
     assert len(explanation.sheets) == 5
     assert explanation.dropped == {experts[0]: "最高分", experts[4]: "最低分"}
+    assert explanation.expert_score_rule == ("专家评分取已提交评分表总分的平均分，评分表达到 5 份时"
+                                             "先去掉一个最高分和一个最低分再取平均")
     assert (explanation.row.mean, explanation.row.expert_score, explanation.row.final) == (
         Decimal("96.00"), Decimal("96.00"), Decimal("99.00"))
     assert explanation.bonus.points == 3

@@ -33,7 +33,7 @@ from scoring.documents.ranking_workbook import (
 from scoring.documents.score_sheet_print import render_docx
 from scoring.documents.templates.build_templates import panel_summary_template
 from scoring.results.ranking_files import RANKING_EXPORT, export_panel_summary, export_ranking
-from scoring.rounds.review_rounds import round_rubric
+from scoring.rounds.review_rounds import round_rubric, stored_round
 from scoring.review.score_sheets import submit_sheet
 from tests.builders.applications import make_credit_code, make_expert
 from tests.builders.rounds import OBSERVER, STAFF, applicant, expert_principal, new_round, small_storage
@@ -129,6 +129,8 @@ def test_the_pdf_shows_every_experts_total_with_the_dropped_ones_bracketed(scene
     assert "〔100.00〕98.0096.0094.00〔91.00〕95.8096.000.0096.00" in text
     assert "〔98.00〕96.0094.0092.00〔89.00〕93.8094.000.0094.00" in text
     assert SIGNATURE_TITLE in text and "王一：＿＿" in text and "钱五：＿＿" in text and "日期：" in text
+    rule = round_rubric(scene.storage, stored_round(scene.storage, scene.round_id)).aggregation.expert_score_rule()
+    assert f"注：{rule}。〔〕内的分数".replace(" ", "") in text
 
 
 def test_the_docx_reads_back_with_the_same_table(scene):

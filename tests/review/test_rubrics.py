@@ -92,6 +92,19 @@ def test_a_good_file_parses_with_its_hash_and_figure_keys():
     assert rubric.aggregation.tie_break[1].figure is FigureKey.CONVERTED
 
 
+def test_the_aggregation_describes_its_settings_with_the_one_wording_of_the_trimmed_mean():
+    aggregation = parse_rubric(GOOD).rubric.aggregation
+
+    described = aggregation.describe()
+
+    assert aggregation.expert_score_rule() == ("专家评分取已提交评分表总分的平均分，评分表达到 5 份时"
+                                               "先去掉一个最高分和一个最低分再取平均")
+    assert described.split("；") == [aggregation.expert_score_rule(), "专家总分极差超过 15 分时标记为分歧",
+                                     "不显示按专家标准化的分数"]
+    assert aggregation.model_copy(update={"normalisation": True}).describe().endswith(
+        "分布式评审时另显示按专家标准化的分数（仅供参考，不参与排名）")
+
+
 def test_comment_rule_below_a_share_is_strict_at_the_share():
     first = parse_rubric(GOOD).rubric.criterion("first")  # required below 60 % of 20 = 12
 
