@@ -3,6 +3,7 @@ the signed-in person's roles open."""
 import streamlit as st
 
 from app_pages.widgets import common
+from scoring.common import accounts
 
 st.set_page_config(page_title="高校院所知识产权运营中心试点评审系统", page_icon=":material/fact_check:", layout="wide")
 
@@ -24,7 +25,10 @@ if session is None and st.session_state.get(common.SESSION_KEY):
     common.expire()
 common.show_flash()
 
-if session is None:
+if session is None and not accounts.admin_exists(store):
+    # The first start: the set-up address the server printed (…/setup?setup=…) opens 首次设置.
+    pages = [page(common.LOGIN_PAGE, default=True), page(common.SETUP_PAGE)]
+elif session is None:
     pages = [page(common.LOGIN_PAGE, default=True)]
 elif session.must_change_password:
     common.sidebar(store, session)

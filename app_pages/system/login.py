@@ -1,4 +1,4 @@
-"""登录: login with password, or with a one-time link (`?token=…`); the first start says how to create an admin."""
+"""登录: login with password, or with a one-time link (`?token=…`); the first start points to 首次设置."""
 import streamlit as st
 
 from app_pages.widgets import common
@@ -21,12 +21,8 @@ def open_link(token: str) -> None:
 
 
 def show_first_run_help() -> None:
-    st.warning(
-        "系统尚未创建管理员账号。请在服务器上停止本应用（Ctrl+C），在项目目录运行：\n\n"
-        "`.venv/bin/python -m scoring user create-admin admin`\n\n"
-        "按提示输入两次密码后，再用 `./dev run` 启动，并以 admin 登录。"
-        "（数据库同一时间只能由一个程序打开，所以须先停止应用。）"
-    )
+    st.warning("系统尚未创建管理员账号：请打开服务器启动时打印的一次性设置地址，在浏览器中创建首个管理员。")
+    st.page_link(common.SETUP_PAGE.path, label="首次设置：如何找到设置地址", icon=":material/key:")
 
 
 st.title("登录")

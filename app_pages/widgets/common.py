@@ -70,6 +70,7 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/system/account.py", "账号", ":material/account_circle:", None, "系统"),
 ]
 LOGIN_PAGE = PageSpec("app_pages/system/login.py", "登录", ":material/login:", None, "")
+SETUP_PAGE = PageSpec("app_pages/system/setup.py", "首次设置", ":material/key:", None, "")
 ACCOUNT_PAGE = next(p for p in PAGES if p.path == "app_pages/system/account.py")
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scoring.cli import experts, intake, meeting, publicity, ranking, review, rounds, users
+from scoring.cli import experts, intake, meeting, publicity, ranking, review, rounds, system, users
 from scoring.cli.base import CliError, Options, default_actor
 from scoring.common.access import AccessDenied
 from scoring.common.accounts import AccountError
 from scoring.common.models import DEFAULT_DB_PATH
 from scoring.storage import StorageError
 
-STAGES = (intake, users, experts, rounds, review, ranking, meeting, publicity)
+STAGES = (intake, users, experts, rounds, review, ranking, meeting, publicity, system)
 
 
 def common_options() -> Options:

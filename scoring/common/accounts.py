@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring.common import clock
 from scoring.common.access import Grant, Permission, Principal, Role, require
 from scoring.common.models import AuditEntry
-from scoring.storage import Storage
+from scoring.storage import Storage, Transaction
 from scoring.storage import account_store as store
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile). Tests swap in a cheap hasher through a
@@ -260,22 +261,27 @@ def admin_exists(storage: Storage) -> bool:
 
 
 def create_first_admin(storage: Storage, login: str, display_name: str, password: str,
-                       actor: str = "system") -> Account:
-    """The first administrator, from the server's command line; refused once any administrator exists."""
+                       actor: str = "system", reason: str = "首次运行：创建系统管理员",
+                       within: Callable[[Transaction], None] | None = None) -> Account:
+    """The first administrator, from the server's command line or a one-time set-up address; refused once any
+    administrator exists. `within` runs first in the same transaction (the set-up address is used up there, so a
+    refusal leaves it unused and a success cannot leave it usable)."""
     login, display_name = _check_login(login), _check_display_name(display_name)
     _check_new_password(password, login)
     password_hash = hash_password(password)
     admin = Grant(role=Role.ADMIN)
     with storage.transaction(actor) as tx:
+        if within:
+            within(tx)
         if store.count_active_global(tx, Role.ADMIN):
             raise AccountError("系统已有管理员：首个管理员只能在没有管理员时创建；其他账号请由管理员创建。")
         if store.get_user(tx, login):
             raise AccountError(f"登录名“{login}”已被使用。")
         store.insert_user(tx, login, display_name, password_hash, must_change_password=False, expert_id=None)
         store.add_grant(tx, login, admin)
-        tx.audit(AccountAction.USER_CREATE, f"user/{login}", "首次运行：创建系统管理员",
+        tx.audit(AccountAction.USER_CREATE, f"user/{login}", reason,
                  {"display_name": display_name, "grants": [admin.describe()]})
-        tx.audit(AccountAction.ROLE_GRANT, f"user/{login}", "首次运行：创建系统管理员", _grant_detail(admin))
+        tx.audit(AccountAction.ROLE_GRANT, f"user/{login}", reason, _grant_detail(admin))
     return _account(store.get_user(storage, login))
 
 

@@ -5,6 +5,7 @@ from scoring.storage.schema_rounds import ROUNDS_SCHEMA
 from scoring.storage.schema_publicity import PUBLICITY_SCHEMA
 from scoring.storage.schema_ranking import MEETING_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA
 from scoring.storage.schema_scoring import SCORING_SCHEMA
+from scoring.storage.schema_setup import SETUP_SCHEMA
 
 # Each entry brings the schema from version i to i + 1. Append, never edit a released one.
 # A feature with tables of its own keeps its statements in scoring/storage/schema_<feature>.py and
@@ -96,6 +97,7 @@ MIGRATIONS: list[list[str]] = [
     MEETING_SCHEMA,
     RATINGS_SCHEMA,
     PUBLICITY_SCHEMA,
+    SETUP_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

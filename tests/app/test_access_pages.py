@@ -56,9 +56,9 @@ def new_app_with(token: str) -> AppTest:
 
 
 def test_every_page_of_the_navigation_exists_and_guards_itself():
-    for spec in [*common.PAGES, common.LOGIN_PAGE]:
+    for spec in [*common.PAGES, common.LOGIN_PAGE, common.SETUP_PAGE]:
         source = (ROOT / spec.path).read_text(encoding="utf-8")
-        guarded = spec.path == common.LOGIN_PAGE.path or "common.require_page(" in source \
+        guarded = spec.path in (common.LOGIN_PAGE.path, common.SETUP_PAGE.path) or "common.require_page(" in source \
             or "common.require_session()" in source
         assert guarded, f"{spec.path} does not check the signed-in person"
         if spec.permission is not None:
@@ -80,10 +80,10 @@ def test_without_a_session_only_the_login_page_exists(store):
     assert not at.dataframe and not at.metric
 
 
-def test_first_start_without_an_administrator_says_how_to_create_one(store):
+def test_first_start_without_an_administrator_points_to_the_printed_set_up_address(store):
     at = new_app().run()
 
-    assert any("user create-admin" in w.value for w in at.warning)
+    assert any("一次性设置地址" in w.value for w in at.warning)
 
 
 def test_the_hint_disappears_once_an_administrator_exists(store):

@@ -97,15 +97,17 @@ def sign_in(page, url: str, login: str, password: str) -> None:
 
 
 @contextmanager
-def running_app(db: Path, exports: Path | None = None) -> Iterator[str]:
-    """`streamlit run review_app.py` on a database of its own, on a free port; yields its address."""
+def running_app(db: Path, exports: Path | None = None, log: Path | None = None, env: dict | None = None) -> Iterator[str]:
+    """`streamlit run serve.py` (the server `./dev run` starts) on a database of its own, on a free port; yields its
+    address. `log` keeps what the server prints."""
     port = free_port()
-    env = {**os.environ, "SCORING_DB": str(db), **({"SCORING_EXPORTS": str(exports)} if exports else {})}
+    env = {**os.environ, "SCORING_DB": str(db), **({"SCORING_EXPORTS": str(exports)} if exports else {}), **(env or {})}
+    output = log.open("w") if log else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "review_app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none"],  # edits to the sources during a run must not re-import modules
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -117,6 +119,8 @@ def running_app(db: Path, exports: Path | None = None) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            output.close()
 
 
 @pytest.fixture(scope="session")

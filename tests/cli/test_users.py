@@ -151,3 +151,11 @@ def test_no_secret_printed_by_the_command_line_reaches_the_audit_log(db, monkeyp
 
     text = json.dumps(log, ensure_ascii=False)
     assert ADMIN_PASSWORD not in text and password["secret"] not in text and link["secret"] not in text
+
+
+def test_system_setup_link_prints_an_address_only_while_there_is_no_administrator(db, monkeypatch, capsys):
+    status, issued = run_json(capsys, "system", "setup-link", "--db", db, "--app-url", "https://review.example.cn")
+
+    assert status == 0 and issued["url"].startswith("https://review.example.cn/setup?setup=")
+    assert create_admin(db, monkeypatch) == 0
+    assert run_json(capsys, "system", "setup-link", "--db", db)[1] == {"needed": False}

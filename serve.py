@@ -1,0 +1,31 @@
+"""The server: Streamlit's own ASGI app (st.App) around review_app.py, with what a page cannot do itself — print the
+first start's set-up address when the server starts. `./dev run` runs `streamlit run serve.py`."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import streamlit as st
+
+from app_pages.widgets import common, server
+from scoring.common import setup_link
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    # The storage opened here is the pages' own (st.cache_resource), outside any script run: Streamlit warns about
+    # the missing run context, which is expected here and would only puzzle whoever reads the log.
+    context_logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = context_logger.level
+    context_logger.setLevel(logging.ERROR)
+    try:
+        store = common.storage()
+    finally:
+        context_logger.setLevel(level)
+    token = setup_link.issue_if_needed(store)
+    if token:
+        server.print_setup_address(token)
+    yield
+
+
+app = st.App("review_app.py", lifespan=lifespan)
