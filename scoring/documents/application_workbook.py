@@ -23,6 +23,7 @@ from scoring.documents.spreadsheet import MAX_FILE_BYTES  # noqa: F401  (the lim
 from scoring.documents.spreadsheet import (
     EXAMPLE_MARK,
     Column,
+    Grid,
     Kind,
     ParsedRow,
     SheetLayout,
@@ -190,7 +191,8 @@ YEARS = SheetLayout(
     when_missing=MISSING_PART,
     name="年度数据",
     purpose="每个单位每个年度一行（近三年各一行）：专利授权量、有效专利拥有量、知识产权管理经费投入、"
-            "专利转让、许可（含开放许可）和作价入股情况。某一部分整段空白表示该年度未填写此部分。",
+            "专利转让、许可（含开放许可）和作价入股情况。某一部分整段空白表示该年度未填写此部分；"
+            "部分填写时，留空的件数按0记录并提示核对。",
     columns=(
         *_link_columns("仅供核对，以“基本信息”表为准。"),
         Column("year", "年度", Kind.YEAR, required=True, note="同一单位每个年度只能有一行。"),
@@ -451,7 +453,17 @@ def _add_year_row(row: ParsedRow, child: ChildData, log: IssueLog) -> None:
         parsed = validated(model, {"year": year, **section}, row, YEARS, log, lambda loc, p=prefix: p + dotted(loc))
         if parsed is not None:
             target.append(parsed)
+            _warn_blank_counts(row, prefix, log)
             _warn_odd_year_values(parsed, row, log)
+
+
+def _warn_blank_counts(row: ParsedRow, prefix: str, log: IssueLog) -> None:
+    """A blank count in a part of the year that is otherwise filled is stored as 0, the form's default; the user
+    may have meant a number, so each is named."""
+    for column in YEARS.columns:
+        blank = column.key in row.values and row.values[column.key] is None  # an absent column is not a blank cell
+        if blank and column.kind is Kind.COUNT and column.key.startswith(prefix):
+            log.warning("未填写，已按0记录；如实际不是0，请填写实际数字", YEARS.name, row.number, column.header)
 
 
 def _warn_odd_year_values(parsed: BaseModel, row: ParsedRow, log: IssueLog) -> None:
@@ -565,8 +577,8 @@ def read_workbook(content: bytes, filename: str, batch_id: str) -> ParsedFile:
     )
 
 
-def _load_grids(content: bytes, log: IssueLog) -> dict[str, list[list[object]]] | None:
-    """The known data sheets' cells; None (with the error logged) when the file cannot be used."""
+def _load_grids(content: bytes, log: IssueLog) -> dict[str, Grid] | None:
+    """The known data sheets' cells and formulas; None (with the error logged) when the file cannot be used."""
     return load_grids(content, log, DATA_SHEETS, BASIC, (GUIDE_SHEET,), MAX_DATA_ROWS)
 
 
@@ -679,7 +691,8 @@ def _guide_paragraphs(window: list[int] | None) -> list[str]:
         "请勿修改列名；列的顺序可以调整，多出的列会被忽略并提示，缺少必填列则无法导入。",
         f"五、第3行是示例（统一社会信用代码以“{EXAMPLE_MARK}”开头，浅黄色底），导入时自动跳过，可保留也可删除；"
         "请从示例下方开始填写，不要在示例行上直接修改。空行会被跳过。",
-        f"六、金额单位均为万元，最多保留两位小数；件数、人数为整数。本批次考察期为{years}，"
+        f"六、金额单位均为万元，最多保留两位小数；件数、人数为整数；金额、件数、年度请直接填写数值，不要使用公式。"
+        f"本批次考察期为{years}，"
         "“年度数据”表中每个单位每年一行。日期写成 2023-05-20；“是/否”列填“是”或“否”。"
         "“优势学科/产业领域”填1—2项，从本页末尾的“专业领域目录”中选择（也可写目录所列的其他写法），用于匹配评审专家。",
         "七、附件：三年建设方案、市局推荐函等文件与本工作簿一起上传，并在“基本信息”表的“附件文件名”各列填写文件名"

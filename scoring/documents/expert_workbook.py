@@ -32,6 +32,7 @@ from scoring.documents.spreadsheet import (
     EXAMPLE_MARK,
     MAX_FILE_BYTES,
     Column,
+    Grid,
     Kind,
     ParsedRow,
     SheetLayout,
@@ -185,7 +186,7 @@ def read_file(content: bytes, filename: str, log: IssueLog) -> list[SheetRows]:
             file_log.error("无法判断这是哪一张表：CSV 文件的第一行应为“专家信息”“兼职与工作经历”或“回避关系”表的列名"
                            "（与导入模板一致）")
             return []
-        return [SheetRows(filename, layout, read_rows(cells, layout, file_log, today))]
+        return [SheetRows(filename, layout, read_rows(Grid(cells), layout, file_log, today))]
     problem = unreadable_reason(content, filename)
     if problem:
         file_log.error(problem)

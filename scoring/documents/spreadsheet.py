@@ -8,6 +8,7 @@ workbook (documents/workbook.py for applications, documents/expert_workbook.py f
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
+from xml.etree import ElementTree
 
 import python_calamine
 import xlsxwriter
@@ -83,6 +85,10 @@ class Kind(StrEnum):
     AFFILIATION = "affiliation"
     EXPERT_ID = "expert_id"
 
+
+# Cells whose value is a figure. The reader takes what the file cached for a formula, which is stale or 0 when the
+# program that wrote the file did not compute it, so a formula in one of these is an error rather than a number.
+NUMBER_KINDS = frozenset({Kind.COUNT, Kind.WAN, Kind.YEAR})
 
 KIND_RULES = {
     Kind.CODE: "18位数字或大写字母，请按文本填写（勿存成数字）。",
@@ -200,9 +206,9 @@ def _zip_problem(content: bytes) -> str | None:
 
 
 def load_grids(content: bytes, log: IssueLog, layouts: tuple[SheetLayout, ...], required: SheetLayout,
-               other_known: tuple[str, ...], max_rows: int) -> dict[str, list[list[object]]] | None:
-    """The data sheets' cells by layout name; None (with the error logged) when the file cannot be used.
-    A missing sheet other than `required` is a warning saying what its absence means."""
+               other_known: tuple[str, ...], max_rows: int) -> dict[str, Grid] | None:
+    """The data sheets' cells and formulas by layout name; None (with the error logged) when the file cannot be
+    used. A missing sheet other than `required` is a warning saying what its absence means."""
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception:  # calamine raises several unrelated types for a damaged file
@@ -225,7 +231,114 @@ def load_grids(content: bytes, log: IssueLog, layouts: tuple[SheetLayout, ...], 
         if total_rows > max_rows:
             log.error(f"工作簿共有 {total_rows} 行数据，超过 {max_rows} 行的上限，请拆分成多个工作簿后上传")
             return None
-        return {name: grid(sheet) for name, sheet in sheets.items()}
+        try:
+            formulas = formula_cells(content, [present[name] for name in sheets])
+        except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, ValueError):
+            log.error("文件已损坏或不是有效的 .xlsx 工作簿，无法读取")
+            return None
+        return {name: grid(sheet, formulas.get(present[name])) for name, sheet in sheets.items()}
+
+
+# --- reading: formulas ---------------------------------------------------------------------
+# python-calamine gives only the values a file cached for its formulas, so the formulas are found in the sheets' XML.
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+# Any <f> element, with or without a namespace prefix: most sheets have none, and a byte search is far quicker than
+# parsing the XML (a sheet of 2,000 applications takes seconds to parse).
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+@dataclass
+class Formulas:
+    """The formula cells of one sheet, 0-based (row, column) → the formula without its “=” ("" for a cell sharing
+    another cell's formula); `spans` are array formulas, each filling a block of cells."""
+
+    cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    spans: tuple[tuple[int, int, int, int, str], ...] = ()  # top, left, bottom, right, formula
+
+    def rows_from(self, first: int) -> list[int]:
+        """The rows from `first` on that hold a formula cell: one with no cached value can lie below the cells
+        calamine gives."""
+        return sorted({r for r, _ in self.cells if r >= first})
+
+    def at(self, r: int, c: int) -> str | None:
+        if (r, c) in self.cells:
+            return self.cells[(r, c)]
+        return next((text for top, left, bottom, right, text in self.spans
+                     if top <= r <= bottom and left <= c <= right), None)
+
+
+def formula_problem(text: str) -> str:
+    """The error for a formula in a number cell, worded as the one for text that is not a number."""
+    written = f"“={text}”" if text else "单元格中"
+    return f"{written}是公式，不是数字：请填写数值（可复制后用“选择性粘贴—数值”粘回）"
+
+
+def formula_cells(content: bytes, sheet_names: list[str]) -> dict[str, Formulas]:
+    """The formula cells of the named sheets of an .xlsx file, by sheet name."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = _sheet_parts(archive)
+        return {name: _part_formulas(archive, parts[name]) for name in sheet_names if name in parts}
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _attribute(element: ElementTree.Element, name: str) -> str | None:
+    """An attribute by its local name: transitional and strict OOXML put r:id in different namespaces."""
+    return next((value for key, value in element.attrib.items() if _local(key) == name), None)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name → the path of its XML part in the archive."""
+    targets = {rel.get("Id"): rel.get("Target", "")
+               for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+               if _local(rel.tag) == "Relationship"}
+    parts = {}
+    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+        target = targets.get(_attribute(element, "id")) if _local(element.tag) == "sheet" else None
+        if target:
+            parts[element.get("name", "")] = (target.lstrip("/") if target.startswith("/")
+                                              else posixpath.normpath(posixpath.join("xl", target)))
+    return parts
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+    match = _CELL_REF.fullmatch(ref)
+    if match is None:
+        raise ValueError(ref)
+    column = 0
+    for letter in match[1]:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(match[2]) - 1, column - 1
+
+
+def _part_formulas(archive: zipfile.ZipFile, part: str) -> Formulas:
+    data = archive.read(part)
+    if not _FORMULA_TAG.search(data):
+        return Formulas()
+    cells: dict[tuple[int, int], str] = {}
+    spans = []
+    r, c = -1, -1  # where the cell being read sits; a cell or row may leave out its r="…"
+    with io.BytesIO(data) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "row":
+                    r, c = int(element.get("r")) - 1 if element.get("r") else r + 1, -1
+                elif name == "c":
+                    r, c = _cell_position(element.get("r")) if element.get("r") else (r, c + 1)
+            elif name == "f":
+                text = element.text or ""
+                cells[(r, c)] = text
+                if element.get("t") == "array" and element.get("ref"):
+                    first, _, last = element.get("ref").partition(":")
+                    (top, left), (bottom, right) = _cell_position(first), _cell_position(last or first)
+                    spans.append((top, left, bottom, right, text))
+            elif name == "row":
+                element.clear()  # a large sheet is read row by row, not held whole
+    return Formulas(cells, tuple(spans))
 
 
 # --- reading: grids and headers ------------------------------------------------------------
@@ -243,17 +356,28 @@ class ParsedRow:
         return bool(self.unreadable) or self.incomplete
 
 
-def grid(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
-    """The sheet's cells from A1, with every merged range filled from its top-left cell."""
+@dataclass(frozen=True)
+class Grid:
+    """A sheet's cells from A1, and its formula cells."""
+
+    cells: list[list[object]]
+    formulas: Formulas = field(default_factory=Formulas)
+
+
+def grid(sheet: python_calamine.CalamineSheet, formulas: Formulas | None = None) -> Grid:
+    """The sheet's cells from A1, with every merged range filled from its top-left cell (its formula too)."""
     cells = sheet.to_python(skip_empty_area=False)
+    formulas = formulas or Formulas()
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
         if top >= len(cells) or left >= len(cells[top]):
             continue
-        value = cells[top][left]
+        value, formula = cells[top][left], formulas.cells.get((top, left))
         for r in range(top, min(bottom, len(cells) - 1) + 1):
             for c in range(left, min(right, len(cells[r]) - 1) + 1):
                 cells[r][c] = value
-    return cells
+                if formula is not None:
+                    formulas.cells[(r, c)] = formula
+    return Grid(cells, formulas)
 
 
 def header_key(text: object) -> str:
@@ -386,30 +510,39 @@ def _is_blank_row(raw: dict[str, object], layout: SheetLayout) -> bool:
     return all(is_blank(v) for k, v in raw.items() if k not in layout.reference_only)
 
 
-def read_rows(cells: list[list[object]], layout: SheetLayout, log: IssueLog, today: date,
+def read_rows(sheet: Grid, layout: SheetLayout, log: IssueLog, today: date,
               special: dict[Kind, CellParser] | None = None) -> list[ParsedRow]:
     """Every data row below the header: blank and example rows skipped, each cell parsed, each problem logged."""
+    cells = sheet.cells
     located = _locate_header(cells, layout, log)
     if located is None:
         return []
     header_row, positions = located
+    numbers = {key: c for key, c in positions.items() if layout.column(key).kind in NUMBER_KINDS}
     rows = []
-    for r in range(header_row + 1, len(cells)):
-        line = cells[r]
+    for r in [*range(header_row + 1, len(cells)), *sheet.formulas.rows_from(max(len(cells), header_row + 1))]:
+        line = cells[r] if r < len(cells) else []
         raw = {key: line[c] if c < len(line) else None for key, c in positions.items()}
-        if _is_blank_row(raw, layout) or _is_example(raw, layout):
+        # A formula in a number cell counts as filled even when the file cached no value for it.
+        formulas = {key: text for key, c in numbers.items() if (text := sheet.formulas.at(r, c)) is not None}
+        if (_is_blank_row(raw, layout) and not formulas) or _is_example(raw, layout):
             continue
         if header_key(raw.get(layout.key)) == header_key(layout.header_for(layout.key)):
             log.warning("重复的表头行，已跳过", layout.name, r + 1)
             continue
-        rows.append(_parse_row(raw, r + 1, layout, log, today, special))
+        rows.append(_parse_row(raw, formulas, r + 1, layout, log, today, special))
     return rows
 
 
-def _parse_row(raw: dict[str, object], number: int, layout: SheetLayout, log: IssueLog, today: date,
-               special: dict[Kind, CellParser] | None) -> ParsedRow:
+def _parse_row(raw: dict[str, object], formulas: dict[str, str], number: int, layout: SheetLayout, log: IssueLog,
+               today: date, special: dict[Kind, CellParser] | None) -> ParsedRow:
     row = ParsedRow(number=number, values={})
     for key, value in raw.items():
+        if key in formulas:
+            log.error(formula_problem(formulas[key]), layout.name, number, layout.header_for(key))
+            row.values[key] = None
+            row.unreadable.add(key)
+            continue
         if is_blank(value):
             row.values[key] = None
             continue

@@ -294,11 +294,12 @@ def test_merged_credit_code_over_year_rows_fills_each_row():
     assert [p.year for p in parsed.applications[0].patents] == [2020, 2021, 2022]
 
 
-def test_formula_cells_are_read_by_their_cached_values():
+def test_a_formula_in_a_number_cell_is_an_error_at_its_cell_whether_or_not_a_value_was_cached():
     def formulas(name, sheet, book):
         if name == "年度数据":
             sheet.write_formula("C2", "=10+10", None, 20)
-            sheet.write_formula("H2", "=15+15", None, 30)
+            sheet.write_formula("E2", "=0+1")  # XlsxWriter caches 0, as a program that computes nothing does
+            sheet.write_formula("H2", "=15+15", None, "")  # no cached value at all
         if name == "经费预算":
             sheet.write_formula("D4", "=SUM(D2:D3)", None, 100)
 
@@ -307,11 +308,38 @@ def test_formula_cells_are_read_by_their_cached_values():
 
     parsed = read(xlsx({"基本信息": table(basic()), "年度数据": years, "经费预算": budgets}, edit=formulas))
 
-    application = parsed.applications[0]
+    assert located(parsed) == {("年度数据", 2, "发明专利授权量"), ("年度数据", 2, "外观设计授权量"),
+                               ("年度数据", 2, "转让合同额（万元）"), ("经费预算", 4, "预算金额（万元）")}
+    assert str(errors(parsed)[0]) == ("[错误] 申报.xlsx，工作表“年度数据”，第2行，“发明专利授权量”列："
+                                      "“=10+10”是公式，不是数字：请填写数值（可复制后用“选择性粘贴—数值”粘回）")
+    [application] = parsed.applications  # the importer refuses the whole file for these errors
+    assert (application.patents, application.conversions, application.budget.declared_total) == ([], [], None)
+
+
+def test_a_formula_alone_in_a_number_cell_of_an_otherwise_blank_row_is_still_an_error():
+    def formula(name, sheet, book):
+        if name == "年度数据":
+            sheet.write_formula("C3", "=A1", None, "")
+
+    parsed = read(xlsx({"基本信息": table(basic()), "年度数据": table(year(CODE, 2022))}, edit=formula))
+
+    assert ("年度数据", 3, "发明专利授权量") in located(parsed)
+
+
+def test_formulas_outside_number_cells_are_read_by_their_cached_values():
+    def formulas(name, sheet, book):
+        if name == "基本信息":
+            sheet.write_formula("B2", '="大连"&"测试大学"', None, "大连测试大学")
+        if name == "经费预算":
+            sheet.write_formula("B3", "=B2+1", None, 2)
+
+    budgets = table(budget(CODE, 1), budget(CODE, 2, 经费开支项目="转化推广"))
+
+    parsed = read(xlsx({"基本信息": table(basic()), "经费预算": budgets}, edit=formulas))
+
     assert errors(parsed) == []
-    assert application.patents[0].invention == 20
-    assert application.conversions[0].transfer_contract == Decimal("30.00")
-    assert application.budget.declared_total == Decimal("100.00")
+    assert parsed.applications[0].basic.unit_name == "大连测试大学"
+    assert [r.seq for r in parsed.applications[0].budget.rows] == [1, 2]
 
 
 def test_dates_as_formatted_serials_plain_serials_and_text_are_all_read():
@@ -424,6 +452,18 @@ def test_year_row_with_a_blank_section_has_no_record_for_that_section():
 
     assert application.patents == [] and application.ip_management.spending == []
     assert application.conversions[0].transfer_count == 3 and application.conversions[0].licence_count == 0
+
+
+def test_a_blank_count_in_a_filled_part_of_a_year_row_is_stored_as_0_with_a_warning_at_its_cell():
+    years = table(year(CODE, 2022, 外观设计授权量=None, 许可件数=None, **{"许可合同额（万元）": None}))
+
+    parsed = read(xlsx({"基本信息": table(basic()), "年度数据": years}))
+
+    assert errors(parsed) == []
+    assert located(parsed, Severity.WARNING) == {("年度数据", 2, "外观设计授权量"), ("年度数据", 2, "许可件数")}
+    assert {i.message for i in parsed.issues} == {"未填写，已按0记录；如实际不是0，请填写实际数字"}
+    application = parsed.applications[0]
+    assert (application.patents[0].design, application.conversions[0].licence_count) == (0, 0)
 
 
 def test_budget_total_row_becomes_the_declared_total_and_a_second_one_is_an_error():

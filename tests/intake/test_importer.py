@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import python_calamine
@@ -65,6 +66,13 @@ def snapshot(storage: Storage, batch_id: str = "2023") -> dict:
     }
 
 
+class Formula(NamedTuple):
+    """A formula for `altered` to write, with the value the file caches for it ("" for none)."""
+
+    text: str
+    cached: object = ""
+
+
 def altered(content: bytes, changes: dict[tuple[str, int, str], object]) -> bytes:
     """A copy of a workbook's values with some cells replaced, keyed by (sheet, Excel row, header)."""
     source = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -79,7 +87,9 @@ def altered(content: bytes, changes: dict[tuple[str, int, str], object]) -> byte
         sheet = book.add_worksheet(name)
         for r, cells in enumerate(grid):
             for c, value in enumerate(cells):
-                if isinstance(value, date):
+                if isinstance(value, Formula):
+                    sheet.write_formula(r, c, value.text, None, value.cached)
+                elif isinstance(value, date):
                     sheet.write_datetime(r, c, datetime.combine(value, datetime.min.time()))
                 elif value != "":
                     sheet.write(r, c, value)
@@ -242,6 +252,19 @@ def test_same_file_uploaded_twice_is_read_once_with_a_warning(storage, batch):
     assert issues_at(report, Severity.WARNING) == {("申报.xlsx", "", None, "")}
 
 
+def test_a_blank_count_in_a_filled_year_row_imports_as_0_with_a_warning_at_its_cell(storage, batch):
+    application = make_application()
+    content = altered(write_workbook([application]), {("年度数据", 3, "外观设计授权量"): ""})  # the first year
+
+    report = import_files(storage, batch, [("申报.xlsx", content)], STAFF)
+
+    assert report.imported and report.errors == []
+    assert issues_at(report, Severity.WARNING) == {("申报.xlsx", "年度数据", 3, "外观设计授权量")}
+    stored = storage.get_application("2023", application.credit_code)
+    assert [p.design for p in stored.patents] == [0] + [p.design for p in application.patents[1:]]
+    assert application.patents[0].design != 0
+
+
 # --- errors: nothing is imported -----------------------------------------------------------
 
 
@@ -255,6 +278,21 @@ def test_one_bad_row_imports_nothing_and_leaves_the_database_unchanged(storage, 
 
     assert not report.imported and (report.created, report.updated) == ([], [])
     assert issues_at(report, Severity.ERROR) == {("新.xlsx", "年度数据", 12, "发明专利授权量")}
+    assert snapshot(storage) == before
+
+
+def test_a_formula_in_a_number_cell_is_an_error_at_its_cell_and_imports_nothing(storage, batch):
+    before = snapshot(storage)
+    content = altered(write_workbook([make_application(serial=n) for n in (1, 2)]),
+                      {("年度数据", 3, "发明专利授权量"): Formula("=10+10", 20),
+                       ("年度数据", 6, "转让合同额（万元）"): Formula("=15+15")})
+
+    report = import_files(storage, batch, [("公式.xlsx", content)], STAFF)
+
+    assert not report.imported and (report.created, report.updated) == ([], [])
+    assert issues_at(report, Severity.ERROR) == {("公式.xlsx", "年度数据", 3, "发明专利授权量"),
+                                                 ("公式.xlsx", "年度数据", 6, "转让合同额（万元）")}
+    assert all("是公式，不是数字" in i.message for i in report.errors)
     assert snapshot(storage) == before
 
 
