@@ -3,12 +3,15 @@ first start's set-up address when the server starts. `./dev run` runs `streamlit
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from contextlib import asynccontextmanager
 
 import streamlit as st
 
 from app_pages.widgets import common, server
 from scoring.common import setup_link
+from scoring.storage import StorageError
 
 
 @asynccontextmanager
@@ -20,6 +23,9 @@ async def lifespan(_app):
     context_logger.setLevel(logging.ERROR)
     try:
         store = common.storage()
+    except StorageError as exc:  # e.g. the file held by another app or a command: one line, not a traceback
+        print(f"错误：{exc}", file=sys.stderr, flush=True)
+        os._exit(1)  # any exception here would end in Starlette's traceback under the line that says it all
     finally:
         context_logger.setLevel(level)
     token = setup_link.issue_if_needed(store)

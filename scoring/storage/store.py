@@ -24,12 +24,17 @@ from scoring.common.models import (
     Outcome,
     Override,
 )
+from scoring.storage import lock
 from scoring.storage import queries as q
 from scoring.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 class StorageError(Exception):
     """A storage rule was broken (e.g. a write without an audit entry); the message is for users."""
+
+
+class DatabaseInUse(StorageError):
+    """Another process (usually the running app) holds the database file."""
 
 
 class Transaction:
@@ -81,6 +86,9 @@ class Storage:
         try:
             self._conn = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
+            held = lock.in_use_message(self.path, str(exc))
+            if held:
+                raise DatabaseInUse(held) from exc
             raise StorageError(f"无法打开数据库文件 {self.path}：{exc}（是否有另一个进程正在使用它？）") from exc
         self._write_lock = threading.Lock()
         if not read_only:
@@ -195,8 +203,7 @@ class Storage:
         """
         summary = SaveSummary()
         for sha, content in (files or {}).items():
-            if not tx.execute(q.ATTACHMENT_EXISTS, [sha]).fetchone()[0]:
-                tx.execute(q.INSERT_ATTACHMENT, [sha, len(content), content])
+            self.keep_attachment(tx, sha, content)
         if not applications:
             return summary
         batch_ids = {a.batch_id for a in applications}
@@ -262,6 +269,11 @@ class Storage:
     def old_application(self, batch_id: str, credit_code: str, version: int) -> Application | None:
         row = self.cursor().execute(q.SELECT_OLD_APPLICATION, [batch_id, credit_code, version]).fetchone()
         return Application.model_validate_json(row[0]) if row else None
+
+    def keep_attachment(self, tx: Transaction, sha256: str, content: bytes) -> None:
+        """Store a file's bytes under their hash, once (an application's attachment, an objection's evidence)."""
+        if not tx.execute(q.ATTACHMENT_EXISTS, [sha256]).fetchone()[0]:
+            tx.execute(q.INSERT_ATTACHMENT, [sha256, len(content), content])
 
     def attachment_content(self, sha256: str) -> bytes | None:
         row = self.cursor().execute(q.SELECT_ATTACHMENT, [sha256]).fetchone()
