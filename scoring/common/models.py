@@ -612,6 +612,15 @@ class SheetStatus(StrEnum):
     RECUSED = "已回避"
 
 
+class RevisionEvent(StrEnum):
+    """What made a sheet's kept revision (sheet_revisions.event)."""
+
+    SUBMITTED = "提交"
+    REOPENED = "退回"
+    RECUSED = "回避"
+    DISSENT = "不同意见"
+
+
 class Opinion(StrEnum):
     RECOMMEND = "推荐"
     NOT_RECOMMEND = "不推荐"
@@ -673,6 +682,58 @@ class ActionKind(StrEnum):
     CONFLICT_DECLARE = "conflict.declare"
     CONFLICT_WITHDRAW = "conflict.withdraw"
     RECUSAL = "conflict.recusal"
+    EXPERT_RATE = "expert.rate"
+    # accounts and the first administrator's set-up address
+    LOGIN = "login"
+    LINK_LOGIN = "login.link"
+    LOGIN_FAILED = "login.failed"
+    ACCOUNT_LOCKED = "account.locked"
+    ACCOUNT_UNLOCKED = "account.unlock"
+    LOGOUT = "logout"
+    PASSWORD_CHANGE = "password.change"
+    CREDENTIALS_ISSUE = "credentials.issue"
+    USER_CREATE = "user.create"
+    USER_DEACTIVATE = "user.deactivate"
+    USER_ACTIVATE = "user.activate"
+    ROLE_GRANT = "role.grant"
+    ROLE_REVOKE = "role.revoke"
+    POLICY_CHANGE = "account.policy"
+    SETUP_ISSUE = "setup.issue"
+    SETUP_USE = "setup.use"
+    SETUP_REFUSED = "setup.refused"
+    # rounds and their assignment
+    ROUND_CREATE = "round.create"
+    ROUND_UPDATE = "round.update"
+    ROUND_CLOSE = "round.close"
+    ASSIGNMENT_COMMIT = "assignment.commit"
+    ASSIGNMENT_ADD = "assignment.add"
+    ASSIGNMENT_REMOVE = "assignment.remove"
+    ASSIGNMENT_SWAP = "assignment.swap"
+    ASSIGNMENT_EXPORT = "assignment.export"
+    # score sheets
+    SHEET_SAVE = "sheet.save"
+    SHEET_SUBMIT = "sheet.submit"
+    SHEET_REOPEN = "sheet.reopen"
+    SHEET_RECUSE = "sheet.recuse"
+    SHEET_DISSENT = "sheet.dissent"
+    SHEET_EXPORT = "sheet.export"
+    # results
+    BONUS_CHECK = "bonus.check"
+    MEETING_DECIDE = "meeting.decide"
+    SHORTLIST_FREEZE = "shortlist.freeze"
+    RANKING_EXPORT = "ranking.export"
+    # publicity and confirmation
+    HOLIDAYS_ENTER = "holidays.enter"
+    NOTICE_SETTINGS = "publicity.notice_settings"
+    LETTER_SETTINGS = "publicity.letters_settings"
+    PUBLICITY_PUBLISH = "publicity.publish"
+    PUBLICITY_WITHDRAW = "publicity.withdraw"
+    PUBLICITY_CONFIRM = "publicity.confirm"
+    PUBLICITY_EXPORT = "publicity.export"
+    LETTERS_NUMBER = "letters.number"
+    OBJECTION_REGISTER = "objection.register"
+    OBJECTION_NOTE = "objection.note"
+    OBJECTION_DECIDE = "objection.decide"
 
 
 class AuditEntry(FormModel):

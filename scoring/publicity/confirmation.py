@@ -7,13 +7,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.common import clock
 from scoring.common.access import Permission, Principal, require
+from scoring.common.errors import InputError
 from scoring.documents.official import (
     LetterDocument,
     ListedUnit,
@@ -22,7 +23,7 @@ from scoring.documents.official import (
     chinese_date,
     document_number,
 )
-from scoring.common.models import PROGRAM_TITLE
+from scoring.common.models import PROGRAM_TITLE, ActionKind
 from scoring.publicity.objections import Objection, ObjectionStatus, objections
 from scoring.publicity.notices import (
     BASIS,
@@ -36,9 +37,10 @@ from scoring.publicity.notices import (
 )
 from scoring.rounds.review_rounds import checked_reason, round_entity, stored_round
 from scoring.storage import Storage
-from scoring.storage import publicity_queries as q
+from scoring.storage import publicity_store as store
+from scoring.storage.publicity_store import SettingsKind
 
-LETTERS_KIND = "letters"
+LETTERS_KIND = SettingsKind.LETTERS
 PILOT_YEARS = 3
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -100,20 +102,18 @@ def confirmed_units(units: Sequence[ListedUnit], register: Sequence[Objection]) 
     return kept, removed
 
 
-def _confirmation(round_id: str, row) -> Confirmation:
-    version, notice_version, data, digest, reason, by, at = row
-    content = json.loads(data)
-    return Confirmation(round_id=round_id, version=version, notice_version=notice_version,
+def _confirmation(record: store.ConfirmationRecord) -> Confirmation:
+    content = json.loads(record.data)
+    return Confirmation(round_id=record.round_id, version=record.version, notice_version=record.notice_version,
                         units=[ListedUnit(**u) for u in content["units"]],
-                        removed=[RemovedUnit(**r) for r in content["removed"]], sha256=digest, reason=reason,
-                        confirmed_by=by, confirmed_at=at)
+                        removed=[RemovedUnit(**r) for r in content["removed"]], sha256=record.sha256,
+                        reason=record.reason, confirmed_by=record.confirmed_by, confirmed_at=record.confirmed_at)
 
 
 def confirmations(storage: Storage, principal: Principal, round_id: str) -> list[Confirmation]:
     review_round = stored_round(storage, round_id)
     require_reader(principal, review_round.batch_id)
-    rows = storage.cursor().execute(q.SELECT_CONFIRMATIONS, [round_id]).fetchall()
-    return [_confirmation(round_id, row) for row in rows]
+    return [_confirmation(record) for record in store.load_confirmations(storage, round_id)]
 
 
 def current_confirmation(storage: Storage, principal: Principal, round_id: str) -> Confirmation | None:
@@ -151,10 +151,10 @@ def confirm_list(storage: Storage, principal: Principal, round_id: str, reason: 
                        "removed": [r.model_dump(mode="json") for r in removed]}, ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(data.encode("utf-8")).hexdigest()
     with storage.transaction(principal.actor) as tx:
-        versions = [row[0] for row in tx.execute(q.SELECT_CONFIRMATIONS, [round_id]).fetchall()]
-        version = (max(versions) if versions else 0) + 1
-        tx.execute(q.INSERT_CONFIRMATION, [round_id, version, notice.version, data, digest, reason, tx.actor, tx.now])
-        tx.audit("publicity.confirm", round_entity(review_round.batch_id, round_id), reason,
+        version = store.last_confirmation_version(tx, round_id) + 1
+        store.insert_confirmation(tx, round_id, version, notice_version=notice.version, data=data, sha256=digest,
+                                  reason=reason)
+        tx.audit(ActionKind.PUBLICITY_CONFIRM, round_entity(review_round.batch_id, round_id), reason,
                  {"version": version, "notice_version": notice.version, "units": len(units),
                   "removed": [r.credit_code for r in removed], "sha256": digest})
         confirmed_at = tx.now
@@ -178,6 +178,16 @@ def letter_settings(storage: Storage, principal: Principal, round_id: str) -> Le
     return saved_settings(storage, principal, round_id, LETTERS_KIND, LetterSettings)
 
 
+def funding_wan(text: str) -> Decimal | None:
+    """启动资金 as typed into the form, in 万元 to two places; None when left blank, InputError when not a number."""
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip()).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise InputError(f"启动资金“{text}”不是数字（单位万元，例如 50 或 50.00）") from None
+
+
 def save_letter_settings(storage: Storage, principal: Principal, round_id: str,
                          settings: LetterSettings) -> LetterSettings:
     save_settings(storage, principal, stored_round(storage, round_id), LETTERS_KIND, settings)
@@ -188,8 +198,8 @@ def document_numbers(storage: Storage, principal: Principal, round_id: str) -> d
     """The numbers given to the round's units: credit code → 文号."""
     review_round = stored_round(storage, round_id)
     require_reader(principal, review_round.batch_id)
-    rows = storage.cursor().execute(q.SELECT_ROUND_NUMBERS, [round_id]).fetchall()
-    return {code: document_number(prefix, year, sequence) for code, prefix, year, sequence in rows}
+    return {n.credit_code: document_number(n.prefix, n.year, n.sequence)
+            for n in store.load_document_numbers(storage, round_id)}
 
 
 def assign_numbers(storage: Storage, principal: Principal, round_id: str, settings: LetterSettings,
@@ -205,14 +215,13 @@ def assign_numbers(storage: Storage, principal: Principal, round_id: str, settin
     if not missing:
         return numbered
     with storage.transaction(principal.actor) as tx:
-        (last,) = tx.execute(q.SELECT_LAST_SEQUENCE, [settings.prefix, year]).fetchone()
-        sequence = max(last or 0, settings.first_sequence - 1)
+        sequence = max(store.last_sequence(tx, settings.prefix, year), settings.first_sequence - 1)
         given = []
         for unit in missing:
             sequence += 1
-            tx.execute(q.INSERT_NUMBER, [settings.prefix, year, sequence, round_id, unit.credit_code, tx.actor, tx.now])
+            store.insert_document_number(tx, settings.prefix, year, sequence, round_id, unit.credit_code)
             given.append({"credit_code": unit.credit_code, "number": document_number(settings.prefix, year, sequence)})
-        tx.audit("letters.number", round_entity(review_round.batch_id, round_id), "", {"assigned": given})
+        tx.audit(ActionKind.LETTERS_NUMBER, round_entity(review_round.batch_id, round_id), "", {"assigned": given})
     return document_numbers(storage, principal, round_id)
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scoring.common.access import AccessDenied, Permission, Principal, require
+from scoring.common.errors import ReviewError
 from scoring.documents.official import (
     DEFAULT_COLUMNS,
     REQUIRED_COLUMNS,
@@ -23,12 +24,13 @@ from scoring.documents.official import (
     NoticeDocument,
     chinese_date,
 )
-from scoring.common.models import PROGRAM_TITLE
+from scoring.common.models import PROGRAM_TITLE, ActionKind
 from scoring.rounds.review_rounds import ReviewRound, checked_reason, round_entity, stored_round
 from scoring.results.shortlist import Shortlist, shortlists
 from scoring.storage import Storage
-from scoring.storage import publicity_queries as q
+from scoring.storage import publicity_store as store
 from scoring.storage import round_store
+from scoring.storage.publicity_store import SettingsKind
 from scoring.publicity.workdays import MAX_PERIOD, WorkingPeriod, work_calendar, working_period
 
 ISSUER = "辽宁省知识产权局"
@@ -37,11 +39,12 @@ PROCEDURE = "经各市知识产权局推荐、省知识产权局审核、专家�
 HOW_TO_OBJECT = ("公示期间，任何单位或个人对公示名单有异议的，请在公示期内以书面形式实名向{issuer}提出，并提供必要的"
                  "证明材料。单位提出异议的，须在异议材料上加盖本单位公章；个人提出异议的，须在异议材料上签署真实姓名，"
                  "并注明联系方式。匿名异议、超出公示期提出的异议不予受理。")
-NOTICE_KIND = "notice"
+NOTICE_KIND = SettingsKind.NOTICE
+SETTINGS_ACTIONS = {SettingsKind.NOTICE: ActionKind.NOTICE_SETTINGS, SettingsKind.LETTERS: ActionKind.LETTER_SETTINGS}
 Settings = TypeVar("Settings", bound=BaseModel)
 
 
-class PublicityError(Exception):
+class PublicityError(ReviewError):
     """An operation of the publicity that cannot be done now; the message is for users."""
 
 
@@ -144,22 +147,16 @@ def require_reader(principal: Principal, batch_id: str) -> None:
         raise AccessDenied(f"{principal.display_name}没有查看批次 {batch_id} 公示的权限。")
 
 
-def _notice(round_id: str, row) -> PublishedNotice:
-    (version, shortlist_version, shortlist_sha, settings, document, start, end, digest, reason, by, at,
-     withdrawn_at, withdrawn_by, withdraw_reason) = row
-    return PublishedNotice(round_id=round_id, version=version, shortlist_version=shortlist_version,
-                           shortlist_sha256=shortlist_sha, settings=NoticeSettings.model_validate_json(settings),
-                           document=NoticeDocument.model_validate_json(document), start=start, end=end,
-                           sha256=digest, reason=reason, published_by=by, published_at=at, withdrawn_at=withdrawn_at,
-                           withdrawn_by=withdrawn_by, withdraw_reason=withdraw_reason)
+def _notice(record: store.NoticeRecord) -> PublishedNotice:
+    return PublishedNotice(**{**record._asdict(), "settings": NoticeSettings.model_validate_json(record.settings),
+                              "document": NoticeDocument.model_validate_json(record.document)})
 
 
 def notices(storage: Storage, principal: Principal, round_id: str) -> list[PublishedNotice]:
     """Every notice published for the round, withdrawn ones too, oldest first."""
     review_round = stored_round(storage, round_id)
     require_reader(principal, review_round.batch_id)
-    rows = storage.cursor().execute(q.SELECT_NOTICES, [round_id]).fetchall()
-    return [_notice(round_id, row) for row in rows]
+    return [_notice(record) for record in store.load_notices(storage, round_id)]
 
 
 def current_notice(storage: Storage, principal: Principal, round_id: str) -> PublishedNotice | None:
@@ -185,13 +182,13 @@ def required_notice(storage: Storage, principal: Principal, round_id: str) -> Pu
 # --- settings and preview ------------------------------------------------------------------------------------------
 
 
-def saved_settings(storage: Storage, principal: Principal, round_id: str, kind: str,
+def saved_settings(storage: Storage, principal: Principal, round_id: str, kind: SettingsKind,
                    model: type[Settings]) -> Settings:
     """A round's saved settings of the notice or the letters (`kind`), or the model's defaults."""
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
-    row = storage.cursor().execute(q.SELECT_SETTINGS, [round_id, kind]).fetchone()
-    return model.model_validate_json(row[0]) if row else model()
+    data = store.load_settings(storage, round_id, kind)
+    return model.model_validate_json(data) if data is not None else model()
 
 
 def notice_settings(storage: Storage, principal: Principal, round_id: str) -> NoticeSettings:
@@ -199,15 +196,14 @@ def notice_settings(storage: Storage, principal: Principal, round_id: str) -> No
     return saved_settings(storage, principal, round_id, NOTICE_KIND, NoticeSettings)
 
 
-def save_settings(storage: Storage, principal: Principal, review_round: ReviewRound, kind: str,
+def save_settings(storage: Storage, principal: Principal, review_round: ReviewRound, kind: SettingsKind,
                   settings: BaseModel) -> None:
     """Keep a round's settings of the notice or the letters (the earlier ones superseded, the change audited)."""
     require(principal, Permission.MANAGE_ROUNDS, review_round.batch_id)
     data = settings.model_dump_json()
     with storage.transaction(principal.actor) as tx:
-        tx.execute(q.SUPERSEDE_SETTINGS, [tx.now, review_round.round_id, kind])
-        tx.execute(q.INSERT_SETTINGS, [review_round.round_id, kind, data, tx.actor, tx.now])
-        tx.audit(f"publicity.{kind}_settings", round_entity(review_round.batch_id, review_round.round_id), "",
+        store.replace_settings(tx, review_round.round_id, kind, data)
+        tx.audit(SETTINGS_ACTIONS[kind], round_entity(review_round.batch_id, review_round.round_id), "",
                  json.loads(data))
 
 
@@ -261,14 +257,13 @@ def publish_notice(storage: Storage, principal: Principal, round_id: str, settin
     digest = document_sha256(document)
     entity = round_entity(review_round.batch_id, round_id)
     with storage.transaction(principal.actor) as tx:
-        versions = [row[0] for row in tx.execute(q.SELECT_NOTICES, [round_id]).fetchall()]
-        version = (max(versions) if versions else 0) + 1
-        tx.execute(q.SUPERSEDE_SETTINGS, [tx.now, round_id, NOTICE_KIND])
-        tx.execute(q.INSERT_SETTINGS, [round_id, NOTICE_KIND, settings.model_dump_json(), tx.actor, tx.now])
-        tx.execute(q.INSERT_NOTICE, [round_id, version, preview.shortlist.version, preview.shortlist.sha256,
-                                     settings.model_dump_json(), document.model_dump_json(), preview.period.start,
-                                     preview.period.end, digest, reason, tx.actor, tx.now])
-        tx.audit("publicity.publish", entity, reason,
+        version = store.last_notice_version(tx, round_id) + 1
+        store.replace_settings(tx, round_id, NOTICE_KIND, settings.model_dump_json())
+        store.insert_notice(tx, round_id, version, shortlist_version=preview.shortlist.version,
+                            shortlist_sha256=preview.shortlist.sha256, settings=settings.model_dump_json(),
+                            document=document.model_dump_json(), start=preview.period.start, end=preview.period.end,
+                            sha256=digest, reason=reason)
+        tx.audit(ActionKind.PUBLICITY_PUBLISH, entity, reason,
                  {"version": version, "shortlist_version": preview.shortlist.version, "units": len(document.units),
                   "start": preview.period.start.isoformat(), "end": preview.period.end.isoformat(),
                   "working_days": settings.working_days, "sha256": digest})
@@ -281,17 +276,15 @@ def publish_notice(storage: Storage, principal: Principal, round_id: str, settin
 
 def withdraw_notice(storage: Storage, principal: Principal, round_id: str, reason: str) -> PublishedNotice:
     """Withdraw the notice in force (it stays on record, marked withdrawn); refused once the list is confirmed."""
-    from scoring.publicity.confirmation import confirmations  # confirmation builds on this module
-
     review_round = stored_round(storage, round_id)
     require(principal, Permission.MANAGE_ROUNDS, review_round.batch_id)
     reason = checked_reason(reason, "撤回公示")
     notice = required_notice(storage, principal, round_id)
-    if any(c.notice_version == notice.version for c in confirmations(storage, principal, round_id)):
+    if store.notice_confirmed(storage, round_id, notice.version):
         raise PublicityError("本次公示的名单已确认，不能撤回。")
     with storage.transaction(principal.actor) as tx:
-        tx.execute(q.WITHDRAW_NOTICE, [tx.now, tx.actor, reason, round_id, notice.version])
-        tx.audit("publicity.withdraw", round_entity(review_round.batch_id, round_id), reason,
+        store.withdraw_notice(tx, round_id, notice.version, reason)
+        tx.audit(ActionKind.PUBLICITY_WITHDRAW, round_entity(review_round.batch_id, round_id), reason,
                  {"version": notice.version})
         return notice.model_copy(update={"withdrawn_at": tx.now, "withdrawn_by": tx.actor,
                                          "withdraw_reason": reason})

@@ -15,11 +15,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.common.access import Permission, Principal, require
+from scoring.common.models import ActionKind
 from scoring.publicity.notices import PublicityError, PublishedNotice, required_notice
 from scoring.rounds.review_rounds import checked_reason, stored_round
 from scoring.storage import Storage
-from scoring.storage import publicity_queries as q
-from scoring.storage import queries as store_q
+from scoring.storage import publicity_store as store
+from scoring.storage.publicity_store import ObjectionEvent
 
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
@@ -138,12 +139,11 @@ def register_objection(storage: Storage, principal: Principal, round_id: str, re
     data = {"received": received.model_dump(mode="json"), "evidence": [f.model_dump() for f in files]}
     with storage.transaction(principal.actor) as tx:
         for file, (_name, content) in zip(files, evidence, strict=True):
-            if not tx.execute(store_q.ATTACHMENT_EXISTS, [file.sha256]).fetchone()[0]:
-                tx.execute(store_q.INSERT_ATTACHMENT, [file.sha256, file.size, content])
-        (objection_id,) = tx.execute(q.INSERT_OBJECTION, [
-            round_id, notice.version, json.dumps(data, ensure_ascii=False), received.credit_code, not problems,
-            "；".join(problems), tx.actor, tx.now]).fetchone()
-        tx.audit("objection.register", objection_entity(review_round.batch_id, round_id, objection_id), "",
+            storage.keep_attachment(tx, file.sha256, content)
+        objection_id = store.insert_objection(tx, round_id, notice.version, data=json.dumps(data, ensure_ascii=False),
+                                              credit_code=received.credit_code, accepted=not problems,
+                                              not_accepted_reason="；".join(problems))
+        tx.audit(ActionKind.OBJECTION_REGISTER, objection_entity(review_round.batch_id, round_id, objection_id), "",
                  {"credit_code": received.credit_code, "accepted": not problems, "not_accepted": problems,
                   "evidence": [f.model_dump() for f in files]})
         registered_at = tx.now
@@ -161,35 +161,33 @@ def objections(storage: Storage, principal: Principal, round_id: str) -> list[Ob
     """The round's register, oldest first, with notes and the standing decision of each."""
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
-    cursor = storage.cursor()
     names = {}
-    for row in cursor.execute(q.SELECT_NOTICES, [round_id]).fetchall():
-        names.update({u["credit_code"]: u["unit_name"] for u in json.loads(row[4])["units"]})
+    for notice in store.load_notices(storage, round_id):
+        names.update({u["credit_code"]: u["unit_name"] for u in json.loads(notice.document)["units"]})
     register = {}
-    for objection_id, version, data, code, accepted, why_not, by, at in cursor.execute(
-            q.SELECT_OBJECTIONS, [round_id]).fetchall():
-        content = json.loads(data)
-        register[objection_id] = Objection(
-            objection_id=objection_id, round_id=round_id, notice_version=version,
-            received=ObjectionInput(**content["received"]), unit_name=names.get(code, code),
-            evidence=[EvidenceFile(**f) for f in content["evidence"]], accepted=accepted,
-            not_accepted_reason=why_not, registered_by=by, registered_at=at)
-    for objection_id, kind, decision, text, actor, at in cursor.execute(
-            q.SELECT_OBJECTION_EVENTS, [round_id]).fetchall():
-        objection = register[objection_id]
-        if kind == "note":
-            objection.notes.append(ObjectionNote(text=text, actor=actor, at=at))
+    for record in store.load_objections(storage, round_id):
+        content = json.loads(record.data)
+        register[record.objection_id] = Objection(
+            objection_id=record.objection_id, round_id=round_id, notice_version=record.notice_version,
+            received=ObjectionInput(**content["received"]), unit_name=names.get(record.credit_code, record.credit_code),
+            evidence=[EvidenceFile(**f) for f in content["evidence"]], accepted=record.accepted,
+            not_accepted_reason=record.not_accepted_reason, registered_by=record.registered_by,
+            registered_at=record.registered_at)
+    for event in store.load_objection_events(storage, round_id):
+        objection = register[event.objection_id]
+        if event.kind is ObjectionEvent.NOTE:
+            objection.notes.append(ObjectionNote(text=event.text, actor=event.actor, at=event.acted_at))
         else:
-            objection.decision, objection.decision_reason = ObjectionDecision(decision), text
-            objection.decided_by, objection.decided_at = actor, at
+            objection.decision, objection.decision_reason = ObjectionDecision(event.decision), event.text
+            objection.decided_by, objection.decided_at = event.actor, event.acted_at
     return list(register.values())
 
 
 def objection(storage: Storage, principal: Principal, objection_id: int) -> Objection:
-    row = storage.cursor().execute(q.SELECT_OBJECTION, [objection_id]).fetchone()
-    if row is None:
+    record = store.load_objection(storage, objection_id)
+    if record is None:
         raise PublicityError(f"没有编号为 {objection_id} 的异议。")
-    return next(o for o in objections(storage, principal, row[0]) if o.objection_id == objection_id)
+    return next(o for o in objections(storage, principal, record.round_id) if o.objection_id == objection_id)
 
 
 def add_note(storage: Storage, principal: Principal, objection_id: int, text: str) -> Objection:
@@ -199,8 +197,8 @@ def add_note(storage: Storage, principal: Principal, objection_id: int, text: st
     require(principal, Permission.MANAGE_ROUNDS, review_round.batch_id)
     text = checked_reason(text, "处理记录")
     with storage.transaction(principal.actor) as tx:
-        tx.execute(q.INSERT_OBJECTION_EVENT, [objection_id, "note", None, text, tx.actor, tx.now])
-        tx.audit("objection.note", objection_entity(review_round.batch_id, found.round_id, objection_id), text)
+        store.insert_objection_event(tx, objection_id, ObjectionEvent.NOTE, text)
+        tx.audit(ActionKind.OBJECTION_NOTE, objection_entity(review_round.batch_id, found.round_id, objection_id), text)
     return objection(storage, principal, objection_id)
 
 
@@ -208,20 +206,18 @@ def decide_objection(storage: Storage, principal: Principal, objection_id: int, 
                      reason: str) -> Objection:
     """Decide an accepted objection with a reason; a later decision supersedes an earlier one until the list is
     confirmed, after which decisions are final."""
-    from scoring.publicity.confirmation import confirmations  # confirmation builds on this module
-
     found = objection(storage, principal, objection_id)
     review_round = stored_round(storage, found.round_id)
     require(principal, Permission.MANAGE_ROUNDS, review_round.batch_id)
     reason = checked_reason(reason, "异议处理决定")
     if not found.accepted:
         raise PublicityError(f"第 {objection_id} 号异议不予受理（{found.not_accepted_reason}），无需作出决定。")
-    if any(c.notice_version == found.notice_version for c in confirmations(storage, principal, found.round_id)):
+    if store.notice_confirmed(storage, found.round_id, found.notice_version):
         raise PublicityError("名单已确认，异议处理决定不能再改变。")
     with storage.transaction(principal.actor) as tx:
-        tx.execute(q.INSERT_OBJECTION_EVENT, [objection_id, "decision", decision.value, reason, tx.actor, tx.now])
-        tx.audit("objection.decide", objection_entity(review_round.batch_id, found.round_id, objection_id), reason,
-                 {"decision": decision.value, "credit_code": found.received.credit_code})
+        store.insert_objection_event(tx, objection_id, ObjectionEvent.DECISION, reason, decision.value)
+        tx.audit(ActionKind.OBJECTION_DECIDE, objection_entity(review_round.batch_id, found.round_id, objection_id),
+                 reason, {"decision": decision.value, "credit_code": found.received.credit_code})
     return objection(storage, principal, objection_id)
 
 

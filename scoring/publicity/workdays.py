@@ -4,7 +4,6 @@ and the weekend days made working days (调休), and a year nobody covers is an 
 counted on weekends alone."""
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, timedelta
 from enum import StrEnum
@@ -14,9 +13,12 @@ import chinese_calendar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring.common.access import Permission, Principal, require
+from scoring.common.errors import InputError, ReviewError
+from scoring.common.models import ActionKind
+from scoring.common.normalize import validated
 from scoring.rounds.review_rounds import checked_reason
 from scoring.storage import Storage
-from scoring.storage import publicity_queries as q
+from scoring.storage import publicity_store as store
 
 HOLIDAY_NAMES = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
                  "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
@@ -29,7 +31,7 @@ class CalendarSource(StrEnum):
     STAFF = "工作人员录入"
 
 
-class UncoveredYear(Exception):
+class UncoveredYear(ReviewError):
     """No holiday arrangement is known for a year; the message is for users and says what to do."""
 
     def __init__(self, year: int):
@@ -100,6 +102,15 @@ def parse_days(text: str, field: str) -> list[date]:
         except ValueError:
             raise ValueError(f"{field}：“{part}”不是日期或日期范围（例如 2027-02-05 或 2027-02-05~2027-02-11）") from None
     return sorted(set(days))
+
+
+def year_holidays(year: int, holidays: str, workdays: str, note: str = "") -> YearHolidays:
+    """A year's arrangement from the dates as typed into the form or on the command line, or InputError in Chinese."""
+    try:
+        days = {"holidays": parse_days(holidays, "放假日期"), "workdays": parse_days(workdays, "调休上班日期")}
+    except ValueError as exc:  # parse_days names the field and the part it cannot read
+        raise InputError(str(exc)) from None
+    return validated(YearHolidays, {"year": year, **days, "note": note})
 
 
 class CalendarDay(BaseModel):
@@ -178,7 +189,7 @@ def working_period(calendar: WorkCalendar, start: date, working_days: int) -> Wo
     """The period of `working_days` working days beginning on the first working day on or after `start`; UncoveredYear
     if a day falls in a year no calendar covers."""
     if not 1 <= working_days <= MAX_PERIOD:
-        raise ValueError(f"公示期应为 1 至 {MAX_PERIOD} 个工作日，收到 {working_days}")
+        raise InputError(f"公示期应为 1 至 {MAX_PERIOD} 个工作日，收到 {working_days}")
     day, counted, first = start, 0, None
     skipped, adjusted, sources = [], [], {}
     while True:
@@ -203,8 +214,7 @@ def working_period(calendar: WorkCalendar, start: date, working_days: int) -> Wo
 
 def entered_years(storage: Storage) -> dict[int, YearHolidays]:
     """The years staff entered, the latest entry of each."""
-    rows = storage.cursor().execute(q.SELECT_HOLIDAY_YEARS).fetchall()
-    return {year: YearHolidays(year=year, **json.loads(data)) for year, data in rows}
+    return {entry.year: YearHolidays(year=entry.year, **entry.data) for entry in store.load_holiday_years(storage)}
 
 
 def work_calendar(storage: Storage) -> WorkCalendar:
@@ -219,8 +229,7 @@ def enter_year(storage: Storage, principal: Principal, batch_id: str, holidays: 
     reason = checked_reason(reason, "录入节假日安排")
     data = holidays.model_dump(mode="json", exclude={"year"})
     with storage.transaction(principal.actor) as tx:
-        tx.execute(q.SUPERSEDE_HOLIDAY_YEAR, [tx.now, holidays.year])
-        tx.execute(q.INSERT_HOLIDAY_YEAR, [holidays.year, json.dumps(data, ensure_ascii=False), tx.actor, tx.now])
-        tx.audit("holidays.enter", f"holidays/{holidays.year}", reason,
+        store.replace_holiday_year(tx, holidays.year, data)
+        tx.audit(ActionKind.HOLIDAYS_ENTER, f"holidays/{holidays.year}", reason,
                  {"holidays": len(holidays.holidays), "workdays": len(holidays.workdays), "note": holidays.note})
     return holidays

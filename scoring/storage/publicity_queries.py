@@ -14,7 +14,8 @@ INSERT_SETTINGS = "INSERT INTO publicity_settings (round_id, kind, data, saved_b
 
 NOTICE_COLUMNS = """version, shortlist_version, shortlist_sha256, settings, document, start_date, end_date, sha256,
     reason, published_by, published_at, withdrawn_at, withdrawn_by, withdraw_reason"""
-SELECT_NOTICES = f"SELECT {NOTICE_COLUMNS} FROM publicity_notices WHERE round_id = ? ORDER BY version"
+SELECT_NOTICES = f"SELECT round_id, {NOTICE_COLUMNS} FROM publicity_notices WHERE round_id = ? ORDER BY version"
+LAST_NOTICE_VERSION = "SELECT coalesce(max(version), 0) FROM publicity_notices WHERE round_id = ?"
 INSERT_NOTICE = f"""
     INSERT INTO publicity_notices (round_id, {NOTICE_COLUMNS.replace(', withdrawn_at, withdrawn_by, withdraw_reason', '')})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -26,7 +27,7 @@ WITHDRAW_NOTICE = """
 
 OBJECTION_COLUMNS = """objection_id, notice_version, data, credit_code, accepted, not_accepted_reason, registered_by,
     registered_at"""
-SELECT_OBJECTIONS = f"SELECT {OBJECTION_COLUMNS} FROM objections WHERE round_id = ? ORDER BY objection_id"
+SELECT_OBJECTIONS = f"SELECT round_id, {OBJECTION_COLUMNS} FROM objections WHERE round_id = ? ORDER BY objection_id"
 SELECT_OBJECTION = f"SELECT round_id, {OBJECTION_COLUMNS} FROM objections WHERE objection_id = ?"
 INSERT_OBJECTION = """
     INSERT INTO objections (round_id, notice_version, data, credit_code, accepted, not_accepted_reason, registered_by,
@@ -42,9 +43,11 @@ INSERT_OBJECTION_EVENT = """
 """
 
 SELECT_CONFIRMATIONS = """
-    SELECT version, notice_version, data, sha256, reason, confirmed_by, confirmed_at FROM confirmations
+    SELECT round_id, version, notice_version, data, sha256, reason, confirmed_by, confirmed_at FROM confirmations
     WHERE round_id = ? ORDER BY version
 """
+LAST_CONFIRMATION_VERSION = "SELECT coalesce(max(version), 0) FROM confirmations WHERE round_id = ?"
+NOTICE_CONFIRMED = "SELECT count(*) > 0 FROM confirmations WHERE round_id = ? AND notice_version = ?"
 INSERT_CONFIRMATION = """
     INSERT INTO confirmations (round_id, version, notice_version, data, sha256, reason, confirmed_by, confirmed_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -53,7 +56,7 @@ INSERT_CONFIRMATION = """
 SELECT_ROUND_NUMBERS = """
     SELECT credit_code, prefix, year, sequence FROM document_numbers WHERE round_id = ? ORDER BY sequence
 """
-SELECT_LAST_SEQUENCE = "SELECT max(sequence) FROM document_numbers WHERE prefix = ? AND year = ?"
+SELECT_LAST_SEQUENCE = "SELECT coalesce(max(sequence), 0) FROM document_numbers WHERE prefix = ? AND year = ?"
 INSERT_NUMBER = """
     INSERT INTO document_numbers (prefix, year, sequence, round_id, credit_code, assigned_by, assigned_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)
