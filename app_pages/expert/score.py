@@ -17,11 +17,11 @@ import streamlit as st
 from app_pages.widgets import application_view, common, sheet_view
 from app_pages.widgets.live_text import live_text, text_of
 from scoring.review import score_sheets
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
+from scoring.common.errors import ReviewError
 from scoring.common.models import Opinion, SheetEntries, SheetStatus
-from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import Criterion, points_text
-from scoring.review.score_sheets import ReviewContext, ScoringError, SheetIncomplete, StaleSheet
+from scoring.review.score_sheets import ReviewContext, SheetIncomplete, StaleSheet
 
 FORMS_KEY = "score_forms"  # {"round|code": {"generation": n, "revision": shown}}
 NOTICE_KEY = "score_notice"  # what a callback has to tell the next run: (kind, text)
@@ -59,11 +59,8 @@ def notice(kind: str, text: str) -> None:
 
 lock: threading.RLock = st.session_state.get(LOCK_KEY) or st.session_state.setdefault(LOCK_KEY, threading.RLock())
 with lock:
-    try:
+    with common.shown_errors(stop=True):
         ctx: ReviewContext = score_sheets.review_context(store, principal, round_id, code)
-    except (ScoringError, RoundError, AccessDenied) as exc:
-        st.error(str(exc))
-        st.stop()
     sheet, rubric, review_round = ctx.sheet, ctx.rubric, ctx.review_round
     forms = st.session_state.setdefault(FORMS_KEY, {})
     form = forms.setdefault(choice, {"generation": 0, "revision": sheet.revision})
@@ -107,7 +104,7 @@ def autosave() -> None:
         except StaleSheet as exc:
             form["revision"] = None  # reloaded from the database on this rerun
             notice("warning", str(exc))
-        except (ScoringError, RoundError, AccessDenied) as exc:
+        except ReviewError as exc:  # a callback: the next run shows it
             notice("error", f"未能保存：{exc}")
         else:
             form["revision"] = saved.revision
@@ -210,7 +207,7 @@ def submit_block() -> None:
             form["revision"] = None
             notice("warning", str(exc))
             st.rerun()
-        except (ScoringError, RoundError, AccessDenied) as exc:
+        except ReviewError as exc:
             st.error(str(exc))
         else:
             common.flash(f"已提交评分表：{ctx.application.basic.unit_name}，合计 {points_text(submitted.total)} 分。")
@@ -224,11 +221,8 @@ def recusal_block() -> None:
         reason = st.text_area("回避理由（必填）", key=key("recusal_reason"), height=80)
         confirmed = st.checkbox("我确认申请回避，不再评审该申报书", key=key("recusal_confirm"))
         if st.button("申请回避", key="declare_recusal", disabled=not confirmed):
-            try:
+            with common.shown_errors():
                 recused = score_sheets.declare_recusal(store, principal, round_id, code, reason)
-            except (ScoringError, RoundError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 form["revision"] = recused.revision
                 common.flash("已申请回避，省局工作人员会看到并另行安排专家。")
                 st.rerun()
@@ -239,11 +233,8 @@ def dissent_block() -> None:
         st.caption("对专家组意见有不同看法时在此写明；每次保存的文字都会保留，并打印在评分表上。")
         text = st.text_area("不同意见", value=sheet.dissent, key=key("dissent"), height=100, max_chars=2000)
         if st.button("保存不同意见", key="save_dissent"):
-            try:
+            with common.shown_errors():
                 kept = score_sheets.record_dissent(store, principal, round_id, code, text)
-            except (ScoringError, RoundError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 form["revision"] = kept.revision
                 common.flash("已保存不同意见。")
                 st.rerun()

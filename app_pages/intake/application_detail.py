@@ -4,10 +4,9 @@ import streamlit as st
 from app_pages.widgets import application_view, common
 from scoring.intake import applications, overrides
 from scoring.common import audit
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
 from scoring.common.models import CHECK_TITLES, CheckId, Outcome
 from scoring.common.presentation import display_value
-from scoring.storage import StorageError
 
 OUTCOME_BADGES = {
     Outcome.PASS: ":green-badge[:material/check_circle: 通过]",
@@ -66,14 +65,11 @@ def show_override_form():
         reason = st.text_area("理由（必填，记入审计日志）", key="override_reason")
         clear = st.checkbox("撤销该项已有的人工判定（恢复系统结果）", key="override_clear")
         if st.form_submit_button("保存判定"):
-            try:
+            with common.shown_errors():
                 if clear:
                     overrides.clear_override(store, principal, batch.batch_id, code, check, reason)
                 else:
                     overrides.override_check(store, principal, batch.batch_id, code, check, outcome, reason)
-            except (StorageError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 st.rerun()
 
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app_pages.widgets import common
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
 from scoring.documents.application_workbook import template_bytes
 from scoring.intake.importer import import_files
 
@@ -33,12 +33,9 @@ uploads = st.file_uploader(f"上传文件（导入到：{batch.title}）", type=
 reason = st.text_input("导入说明（可选，记入审计日志）", key="import_reason")
 
 if st.button("校验并导入", type="primary", disabled=not uploads, key="run_import"):
-    try:
+    with common.shown_errors():
         with st.spinner("正在校验……"):
             report = import_files(common.storage(), batch, [(f.name, f.getvalue()) for f in uploads], principal, reason)
-    except AccessDenied as exc:
-        st.error(str(exc))
-    else:
         st.session_state[REPORT_KEY] = report
 
 report = st.session_state.get(REPORT_KEY)

@@ -4,9 +4,8 @@ import streamlit as st
 
 from app_pages.widgets import common
 from scoring.intake import batches, overview
-from scoring.common.access import AccessDenied, Permission, sees_every_application
+from scoring.common.access import Permission, sees_every_application
 from scoring.common.models import AmountBasis, Outcome
-from scoring.storage import StorageError
 
 principal = common.require_page(Permission.VIEW_APPLICATIONS)
 batch = common.current_batch()
@@ -55,11 +54,8 @@ def show_batch_settings():
             if st.form_submit_button("保存并重新审查"):
                 changed = batch.model_copy(update={
                     "deadline": deadline, "settings": batch.settings.model_copy(update={"amount_basis": basis})})
-                try:
+                with common.shown_errors():
                     count = batches.change_batch(common.storage(), changed, principal, reason)
-                except (StorageError, AccessDenied) as exc:
-                    st.error(str(exc))
-                else:
                     common.flash(f"已保存，{count} 份申报书已重新审查。")
                     st.rerun()
 

@@ -1,28 +1,23 @@
 """确认通知: once the period has ended and every accepted objection is decided, the confirmed list is frozen; then
 the letters' settings, their document numbers (given once, never reused), the letters of every confirmed unit with
 their merged PDF and zip, and the confirmed list as a file."""
-from decimal import Decimal, InvalidOperation
-
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 
 from app_pages.widgets import common
 from scoring.common import clock
 from scoring.publicity import confirmation, objections
 from scoring.rounds import review_rounds
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
 from scoring.publicity.confirmation import Confirmation, LetterSettings
-from scoring.common.normalize import explain_validation_error
-from scoring.publicity.notices import PublicityError, PublishedNotice
+from scoring.common.normalize import validated
+from scoring.publicity.notices import PublishedNotice
 from scoring.publicity.files import LetterBatch, StoredFile, export_confirmed, generate_letters, latest_letters
-from scoring.rounds.review_rounds import RoundError
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
 batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
-ERRORS = (PublicityError, RoundError, AccessDenied, ValueError, OSError)
 SETTINGS_ROUND_KEY = "letter_settings_round"
 
 
@@ -57,11 +52,8 @@ def confirm_section(notice: PublishedNotice) -> None:
         st.markdown("**确认名单**：公示期已满、异议均已处理。确认后名单固定（记录 SHA-256），异议决定不再改变，公示不能撤回。")
         reason = st.text_input("确认理由（必填，记入审计日志）", key="confirm_reason")
         if st.button("确认名单", type="primary", key="confirm_list", icon=":material/verified:"):
-            try:
+            with common.shown_errors():
                 done = confirmation.confirm_list(store, principal, round_id, reason)
-            except ERRORS as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已确认名单（{len(done.units)} 个单位）。")
                 st.rerun()
 
@@ -86,11 +78,9 @@ def confirmed_section(done: Confirmation) -> None:
 
 
 def export(fmt: str):
-    try:
+    with common.shown_errors():
         return export_confirmed(store, principal, round_id, fmt)
-    except ERRORS as exc:
-        st.error(str(exc))
-        return None
+    return None
 
 
 # --- the letters' settings -----------------------------------------------------------------------------------------
@@ -104,15 +94,6 @@ def fill_widgets(settings: LetterSettings) -> None:
         "letter_issued_on": settings.issued_on, "letter_issuer": settings.issuer, "letter_printer": settings.printer,
         "letter_copy_to": settings.copy_to_pattern, "letter_extra_copy_to": "\n".join(settings.extra_copy_to)})
     st.session_state[SETTINGS_ROUND_KEY] = round_id
-
-
-def funding(text: str) -> Decimal | None:
-    if not text.strip():
-        return None
-    try:
-        return Decimal(text.strip()).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValueError(f"启动资金“{text}”不是数字（单位万元，例如 50 或 50.00）") from None
 
 
 def settings_section() -> None:
@@ -140,19 +121,15 @@ def settings_section() -> None:
 
 def save_settings() -> None:
     state = st.session_state
-    try:
-        settings = LetterSettings(
-            prefix=state.letter_prefix.strip(), first_sequence=int(state.letter_first),
-            number_year=int(state.letter_year) or None, title=state.letter_title,
-            funding_wan=funding(state.letter_funding), issued_on=state.letter_issued_on, issuer=state.letter_issuer,
-            printer=state.letter_printer, copy_to_pattern=state.letter_copy_to,
-            extra_copy_to=[line.strip() for line in state.letter_extra_copy_to.splitlines() if line.strip()])
+    with common.shown_errors():
+        settings = validated(LetterSettings, {
+            "prefix": state.letter_prefix.strip(), "first_sequence": int(state.letter_first),
+            "number_year": int(state.letter_year) or None, "title": state.letter_title,
+            "funding_wan": confirmation.funding_wan(state.letter_funding), "issued_on": state.letter_issued_on,
+            "issuer": state.letter_issuer, "printer": state.letter_printer, "copy_to_pattern": state.letter_copy_to,
+            "extra_copy_to": [line.strip() for line in state.letter_extra_copy_to.splitlines() if line.strip()]},
+            "通知设置有误：")
         confirmation.save_letter_settings(store, principal, round_id, settings)
-    except ValidationError as exc:
-        st.error("通知设置有误：" + "；".join(explain_validation_error(e) for e in exc.errors()))
-    except ERRORS as exc:
-        st.error(str(exc))
-    else:
         st.toast("已保存确认通知设置。")
 
 
@@ -179,14 +156,11 @@ def generate_button() -> None:
         def advance(done: int, total: int) -> None:
             bar.progress(done / total if total else 1.0, text=f"正在生成确认通知……（{done}/{total}）")
 
-        try:
+        with common.shown_errors():
             made = generate_letters(store, principal, round_id, progress=advance)
-        except ERRORS as exc:
-            bar.empty()
-            st.error(str(exc))
-        else:
             common.flash(f"已生成 {made.letters} 份确认通知。")
             st.rerun()
+        bar.empty()  # reached only when the letters were refused: the banner says why
 
 
 def letters_section() -> None:

@@ -3,24 +3,21 @@ or unsigned ones as 不予受理 with the reasons), handled with notes and decid
 that the decisions so far would give."""
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 
 from app_pages.widgets import common
 from scoring.common import clock
 from scoring.publicity import objections
 from scoring.rounds import review_rounds
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
 from scoring.publicity.confirmation import confirmations, confirmed_units
-from scoring.common.normalize import explain_validation_error
+from scoring.common.normalize import validated
 from scoring.publicity.objections import Objection, ObjectionDecision, ObjectionInput, ObjectionStatus, ObjectorKind
-from scoring.publicity.notices import PublicityError, PublishedNotice
-from scoring.rounds.review_rounds import RoundError
+from scoring.publicity.notices import PublishedNotice
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
 batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
-ERRORS = (PublicityError, RoundError, AccessDenied, ValueError)
 REGISTERED_KEY = "objection_registered"  # (round id, number, accepted, reasons) of the objection just registered
 
 
@@ -74,14 +71,9 @@ def register_form(notice: PublishedNotice) -> None:
 
 
 def register(values: dict, evidence: list[tuple[str, bytes]]) -> None:
-    try:
-        received = ObjectionInput(**values)
+    with common.shown_errors():
+        received = validated(ObjectionInput, values)
         filed = objections.register_objection(store, principal, round_id, received, evidence)
-    except ValidationError as exc:
-        st.error("；".join(explain_validation_error(e) for e in exc.errors()))
-    except ERRORS as exc:
-        st.error(str(exc))
-    else:
         st.session_state[REGISTERED_KEY] = (round_id, filed.objection_id, filed.accepted, filed.not_accepted_reason)
         st.rerun()
 
@@ -128,11 +120,8 @@ def notes_part(chosen: Objection) -> None:
         return
     text = st.text_area("新的处理记录（调查核实情况）", key="objection_note", height=68)
     if st.button("添加处理记录", key="add_note", icon=":material/note_add:"):
-        try:
+        with common.shown_errors():
             objections.add_note(store, principal, chosen.objection_id, text)
-        except ERRORS as exc:
-            st.error(str(exc))
-        else:
             common.flash(f"已为第 {chosen.objection_id} 号异议添加处理记录。")
             st.rerun()
 
@@ -143,11 +132,8 @@ def decision_form(chosen: Objection) -> None:
         decision = st.radio("决定", [str(d) for d in ObjectionDecision], horizontal=True, key="objection_decision")
         reason = st.text_input("理由（必填，记入审计日志）", key="objection_decision_reason")
         if st.button("记录处理决定", key="decide_objection", icon=":material/gavel:"):
-            try:
+            with common.shown_errors():
                 objections.decide_objection(store, principal, chosen.objection_id, ObjectionDecision(decision), reason)
-            except ERRORS as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已记录第 {chosen.objection_id} 号异议的处理决定：{decision}。")
                 st.rerun()
 

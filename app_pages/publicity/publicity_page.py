@@ -5,27 +5,26 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 
 from app_pages.widgets import common
 from scoring.common import clock
 from scoring.publicity import notices
 from scoring.rounds import review_rounds
-from scoring.common.access import AccessDenied, Permission
-from scoring.documents.official import Contact, ListColumn
+from scoring.common.access import Permission
+from scoring.documents.official import ListColumn
 from scoring.documents.official_pdf import notice_web_html
-from scoring.common.normalize import explain_validation_error
-from scoring.publicity.notices import NoticePreview, NoticeSettings, PublicityError, PublishedNotice
+from scoring.common.errors import ReviewError
+from scoring.common.normalize import validated
+from scoring.publicity.notices import NoticePreview, NoticeSettings, PublishedNotice
 from scoring.publicity.files import export_list, export_notice, notice_bytes
-from scoring.rounds.review_rounds import ReviewRound, RoundError
-from scoring.publicity.workdays import UncoveredYear, WorkingPeriod, YearHolidays, enter_year, entered_years, parse_days
+from scoring.rounds.review_rounds import ReviewRound
+from scoring.publicity.workdays import UncoveredYear, WorkingPeriod, enter_year, entered_years, year_holidays
 
 principal = common.require_page(Permission.VIEW_APPLICATIONS)
 store = common.storage()
 batch = common.current_batch()
 can_prepare = principal.can(Permission.VIEW_ASSIGNMENTS, batch.batch_id)
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
-ERRORS = (PublicityError, RoundError, AccessDenied, ValueError)
 SETTINGS_ROUND_KEY = "notice_settings_round"  # the round whose saved settings the widgets were filled from
 CONTACT_FIELDS = {"person": "联系人", "phone": "联系电话", "fax": "传真", "email": "电子邮箱", "address": "通讯地址",
                   "postcode": "邮政编码"}
@@ -37,10 +36,6 @@ def readable_rounds() -> list[ReviewRound]:
     if can_prepare:
         return review_rounds.list_rounds(store, principal, batch.batch_id)
     return notices.publicised_rounds(store, principal, batch.batch_id)
-
-
-def validation_message(exc: ValidationError) -> str:
-    return "；".join(explain_validation_error(e) for e in exc.errors())
 
 
 # --- the notice in force -------------------------------------------------------------------------------------------
@@ -106,24 +101,19 @@ def settings_inputs() -> NoticeSettings | None:
         for n, (field, label) in enumerate(CONTACT_FIELDS.items()):
             cells[n % 3].text_input(label, key=f"notice_contact_{field}", disabled=locked)
     state = st.session_state
-    try:
-        return NoticeSettings(
-            title=state.notice_title, basis=state.notice_basis, procedure=state.notice_procedure,
-            columns=[ListColumn(c) for c in state.notice_columns], working_days=int(state.notice_days),
-            start_date=state.notice_start, issued_on=state.notice_issued_on, issuer=state.notice_issuer,
-            contact=Contact(**{field: state[f"notice_contact_{field}"] for field in CONTACT_FIELDS}))
-    except ValidationError as exc:
-        st.error(f"公示设置有误：{validation_message(exc)}")
-        return None
+    with common.shown_errors():
+        return validated(NoticeSettings, {
+            "title": state.notice_title, "basis": state.notice_basis, "procedure": state.notice_procedure,
+            "columns": [ListColumn(c) for c in state.notice_columns], "working_days": int(state.notice_days),
+            "start_date": state.notice_start, "issued_on": state.notice_issued_on, "issuer": state.notice_issuer,
+            "contact": {field: state[f"notice_contact_{field}"] for field in CONTACT_FIELDS}}, "公示设置有误：")
+    return None
 
 
 def save_button(settings: NoticeSettings | None) -> None:
     if st.button("保存设置", key="save_notice_settings", icon=":material/save:", disabled=settings is None):
-        try:
+        with common.shown_errors():
             notices.save_notice_settings(store, principal, round_id, settings)
-        except ERRORS as exc:
-            st.error(str(exc))
-        else:
             st.toast("已保存公示设置。")
 
 
@@ -161,15 +151,9 @@ def holidays_expander(uncovered: int | None) -> None:
         note = st.text_input("依据（如国务院办公厅通知文号）", key="holiday_note")
         reason = st.text_input("录入理由（必填，记入审计日志）", key="holiday_reason")
         if st.button("保存节假日安排", key="enter_holidays", icon=":material/event_available:"):
-            try:
-                arrangement = YearHolidays(year=int(year), holidays=parse_days(holidays, "放假日期"),
-                                           workdays=parse_days(workdays, "调休上班日期"), note=note)
+            with common.shown_errors():
+                arrangement = year_holidays(int(year), holidays, workdays, note)
                 enter_year(store, principal, batch.batch_id, arrangement, reason)
-            except ValidationError as exc:
-                st.error(validation_message(exc))
-            except ERRORS as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已录入 {arrangement.year} 年节假日安排。")
                 st.rerun()
 
@@ -183,7 +167,7 @@ def compute_preview(settings: NoticeSettings | None) -> tuple[NoticePreview | No
     except UncoveredYear as exc:
         st.error(str(exc), icon=":material/event_busy:")
         return None, exc.year
-    except ERRORS as exc:
+    except ReviewError as exc:  # what is still missing (a shortlist, a start date): information, not a failure
         st.info(str(exc))
         return None, None
 
@@ -214,11 +198,8 @@ def publish_form(settings: NoticeSettings | None, preview: NoticePreview | None,
         checked = st.checkbox("我已核对公示内容和公示期", key="publish_checked")
         if st.button("发布公示", type="primary", key="publish_notice", icon=":material/campaign:",
                      disabled=notice is not None or preview is None or not checked):
-            try:
+            with common.shown_errors():
                 done = notices.publish_notice(store, principal, round_id, settings, reason)
-            except ERRORS as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已发布第 {done.version} 版公示（{done.start:%Y-%m-%d} 至 {done.end:%Y-%m-%d}）。")
                 st.session_state.pop("publish_checked", None)
                 st.rerun()
@@ -229,11 +210,8 @@ def withdraw_form(notice: PublishedNotice) -> None:
         st.caption("撤回后公示仍留档，标记为已撤回；名单确认后不能撤回。")
         reason = st.text_input("撤回理由（必填，记入审计日志）", key="withdraw_reason")
         if st.button("撤回公示", key="withdraw_notice", icon=":material/undo:"):
-            try:
+            with common.shown_errors():
                 notices.withdraw_notice(store, principal, round_id, reason)
-            except ERRORS as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已撤回第 {notice.version} 版公示。")
                 st.rerun()
 
@@ -264,11 +242,9 @@ def downloads_section(notice: PublishedNotice) -> None:
 
 def export(what: str, fmt: str):
     exporter = export_notice if what == "notice" else export_list
-    try:
+    with common.shown_errors():
         return exporter(store, principal, round_id, fmt)
-    except ERRORS as exc:
-        st.error(str(exc))
-        return None
+    return None
 
 
 def published_section(notice: PublishedNotice) -> None:

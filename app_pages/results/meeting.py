@@ -6,11 +6,9 @@ import streamlit as st
 from app_pages.widgets import common, ranking_charts
 from scoring.results import bonuses, meeting
 from scoring.rounds import review_rounds
-from scoring.common.access import AccessDenied, Permission
-from scoring.results.bonuses import BonusError
-from scoring.results.meeting import Decision, DecisionChange, DecisionRequest, MeetingError
+from scoring.common.access import Permission
+from scoring.results.meeting import Decision, DecisionChange, DecisionRequest
 from scoring.results.ranking import round_ranking
-from scoring.rounds.review_rounds import RoundError
 
 PENDING_KEY = "meeting_pending"  # (round id, requests, bulk reason, the changes shown) awaiting confirmation
 
@@ -18,7 +16,6 @@ principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
 batch = common.current_batch()
 can_manage = principal.can(Permission.MANAGE_ROUNDS, batch.batch_id)
-ERRORS = (MeetingError, BonusError, RoundError, AccessDenied, ValueError)
 
 st.title("会议决定")
 review_round = common.choose_round(review_rounds.list_rounds(store, principal, batch.batch_id), "meeting_round")
@@ -42,16 +39,13 @@ def label(code: str) -> str:
 
 
 def ask_confirmation(requests: list[DecisionRequest], bulk_reason: str) -> None:
-    try:
+    with common.shown_errors():
         changes = meeting.preview_decisions(store, principal, round_id, requests)
-    except ERRORS as exc:
-        st.error(str(exc))
-        return
-    if not changes:
-        st.info("与已记录的决定相同，没有需要记录的变化。")
-        st.session_state.pop(PENDING_KEY, None)
-        return
-    st.session_state[PENDING_KEY] = (round_id, requests, bulk_reason, changes)
+        if not changes:
+            st.info("与已记录的决定相同，没有需要记录的变化。")
+            st.session_state.pop(PENDING_KEY, None)
+            return
+        st.session_state[PENDING_KEY] = (round_id, requests, bulk_reason, changes)
 
 
 def changes_table(changes: list[DecisionChange], bulk_reason: str) -> pd.DataFrame:
@@ -73,12 +67,9 @@ def confirmation() -> None:
             st.warning("标注“与排名不一致”的决定必须单独说明理由，否则不能记录。", icon=":material/swap_vert:")
         left, right = st.columns(2)
         if left.button("确认记录", type="primary", key="confirm_decisions", icon=":material/gavel:"):
-            try:
+            with common.shown_errors():
                 recorded = meeting.record_decisions(store, principal, round_id, requests, bulk_reason,
                                                     confirmed=changes)
-            except ERRORS as exc:
-                st.error(str(exc))
-            else:
                 st.session_state.pop(PENDING_KEY, None)
                 common.flash(f"已记录 {len(recorded)} 项会议决定。")
                 st.rerun()
@@ -122,11 +113,8 @@ def bonus_section() -> None:
         verified = st.radio("核实结果", ["通过", "不通过"], horizontal=True, key="bonus_verified") == "通过"
         note = st.text_input("核实情况（必填，记入审计日志）", key="bonus_note")
         if st.button("记录核实结果", key="bonus_check", icon=":material/fact_check:"):
-            try:
+            with common.shown_errors():
                 bonuses.check_bonus(store, principal, round_id, code, bonus_id, verified, note)
-            except ERRORS as exc:
-                st.error(str(exc))
-            else:
                 common.flash("已记录加分项核实结果。")
                 st.rerun()
 

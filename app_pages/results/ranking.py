@@ -8,16 +8,10 @@ from app_pages.widgets import common, ranking_charts
 from scoring.results import aggregation, shortlist
 from scoring.rounds import review_rounds
 from scoring.review import score_sheets
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
 from scoring.results.ranking import RoundRanking, round_ranking, tie_break_text
-from scoring.rounds.review_rounds import RoundError
-from scoring.review.score_sheets import ScoringError
+from scoring.results.ranking_files import export_panel_summary, export_ranking
 from scoring.results.shortlist import ShortlistMode, ShortlistRule
-
-try:  # the exports are written alongside this page; until they land the page says so instead of failing
-    from scoring.results.ranking_files import export_panel_summary, export_ranking
-except ImportError:
-    export_ranking = export_panel_summary = None
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -46,11 +40,8 @@ def close_section() -> None:
         st.caption("结束后专家不能再修改评分表（工作人员退回的除外），结束后的每次变动都会在排名中标出。")
         reason = st.text_input("结束理由（必填，记入审计日志）", key="close_reason")
         if st.button("结束评审", type="primary", key="close_round", icon=":material/lock:"):
-            try:
+            with common.shown_errors():
                 review_rounds.close_round(store, principal, review_round.round_id, reason)
-            except (RoundError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 common.flash("已结束评审。")
                 st.rerun()
 
@@ -149,10 +140,8 @@ def download(label: str, key: str, make) -> None:
     """A button that makes the file, then offers it (the export archives and audits it)."""
     state_key = f"{key}_{review_round.round_id}_file"
     if st.button(label, key=key, icon=":material/description:"):
-        try:
+        with common.shown_errors():
             st.session_state[state_key] = make()
-        except (ScoringError, RoundError, AccessDenied, ValueError) as exc:
-            st.error(str(exc))
     exported = st.session_state.get(state_key)
     if exported is not None:
         st.download_button(f"下载 {exported.filename}", exported.content, file_name=exported.filename,
@@ -161,9 +150,6 @@ def download(label: str, key: str, make) -> None:
 
 
 def show_downloads() -> None:
-    if export_ranking is None:
-        st.caption("排名表与评审情况汇总的导出功能尚未安装。")
-        return
     columns = st.columns(3)
     with columns[0]:
         download("生成排名表（.xlsx）", "export_ranking",

@@ -6,10 +6,9 @@ import streamlit as st
 from app_pages.widgets import common
 from scoring.results import ranking_files, shortlist
 from scoring.rounds import review_rounds
-from scoring.common.access import AccessDenied, Permission
-from scoring.rounds.review_rounds import RoundError
-from scoring.review.score_sheets import ScoringError
-from scoring.results.shortlist import Proposal, ShortlistEntry, ShortlistError, ShortlistMode, ShortlistRule
+from scoring.common.access import Permission
+from scoring.common.normalize import validated
+from scoring.results.shortlist import Proposal, ShortlistEntry, ShortlistMode, ShortlistRule
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -43,14 +42,13 @@ def rule_inputs() -> ShortlistRule | None:
                                       step=0.5, key="rule_threshold")
     limit = int(right.number_input("每市名额上限（0 为不限）", min_value=0, max_value=1000, value=0, step=1,
                                    key="rule_city_limit"))
-    try:
-        rule = ShortlistRule(mode=mode, top_n=top_n, threshold=None if threshold is None else str(threshold),
-                             per_city_limit=limit or None)
-    except ValueError as exc:
-        st.error(str(exc))
-        return None
-    st.caption(f"规则：{rule.describe()}。会议决定“入选”的单位总在名单中，“不入选”的总不在。")
-    return rule
+    with common.shown_errors():
+        rule = validated(ShortlistRule, {"mode": mode, "top_n": top_n,
+                                         "threshold": None if threshold is None else str(threshold),
+                                         "per_city_limit": limit or None})
+        st.caption(f"规则：{rule.describe()}。会议决定“入选”的单位总在名单中，“不入选”的总不在。")
+        return rule
+    return None
 
 
 def show_proposal(proposed: Proposal) -> None:
@@ -74,11 +72,8 @@ def freeze_form(rule: ShortlistRule, proposed: Proposal) -> None:
         reason = st.text_input("确定理由（必填，记入审计日志）", key="freeze_reason")
         if st.button("确定拟入选名单", type="primary", key="freeze_shortlist", icon=":material/verified:",
                      disabled=bool(proposed.pending) or not proposed.entries):
-            try:
+            with common.shown_errors():
                 frozen = shortlist.freeze_shortlist(store, principal, round_id, rule, reason)
-            except (ShortlistError, RoundError, AccessDenied, ValueError) as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已确定拟入选名单第 {frozen.version} 版（{len(frozen.entries)} 个单位）。")
                 st.rerun()
 
@@ -101,11 +96,8 @@ def versions_section() -> None:
     st.dataframe(entries_table(version.entries), hide_index=True, key="shortlist_version_entries",
                  column_config=SCORE)
     if st.button("导出此版本（.xlsx）", key="export_shortlist", icon=":material/description:"):
-        try:
+        with common.shown_errors():
             written = ranking_files.export_shortlist(store, principal, round_id, version.version)
-        except (ScoringError, AccessDenied) as exc:
-            st.error(str(exc))
-        else:
             st.download_button(f"下载 {written.filename}", written.content, file_name=written.filename,
                                mime=written.media_type, key="download_shortlist", icon=":material/download:")
             st.caption(f"SHA-256 {written.sha256[:16]}…（已存档并记入审计日志）")

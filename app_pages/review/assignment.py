@@ -8,10 +8,10 @@ import streamlit as st
 
 from app_pages.widgets import common
 from scoring.rounds import assignment, assignment_lists, review_rounds
-from scoring.common.access import AccessDenied, Permission, Principal
+from scoring.common.access import Permission, Principal
 from scoring.rounds.assignment import AssignmentPreview, ExpertLoad, PreviewKind
 from scoring.rounds.assignment_lists import CommittedAssignment
-from scoring.rounds.review_rounds import RoundError, RoundMode
+from scoring.rounds.review_rounds import RoundMode
 
 JOB_KEY = "assignment_preview_job"
 PREVIEW_KEY = "assignment_preview"
@@ -98,10 +98,8 @@ def collect_preview(first_wait: float) -> None:
         waiting_for(future)
         return
     del st.session_state[JOB_KEY]
-    try:
+    with common.shown_errors():
         st.session_state[PREVIEW_KEY] = future.result()
-    except (RoundError, AccessDenied) as exc:
-        st.error(str(exc))
 
 
 @st.fragment(run_every="1s")
@@ -148,11 +146,8 @@ def commit_form(preview: AssignmentPreview) -> None:
         return
     reason = st.text_input("确认理由（必填，记入审计日志）", key="commit_reason")
     if st.button("确认分配", type="primary", key="commit_assignment"):
-        try:
+        with common.shown_errors():
             summary = assignment.commit_assignment(store, principal, review_round.round_id, preview, reason)
-        except (RoundError, AccessDenied) as exc:
-            st.error(str(exc))
-        else:
             st.session_state.pop(PREVIEW_KEY, None)
             common.flash(f"已确认分配：共 {summary.pairs} 项，新增 {summary.added} 项，移除 {summary.removed} 项。")
             st.rerun()
@@ -199,10 +194,8 @@ def committed_section(view: CommittedAssignment) -> None:
 
 def export_section() -> None:
     if st.button("导出分配名单（.xlsx）", key="export_assignment"):
-        try:
+        with common.shown_errors():
             st.session_state[EXPORT_KEY] = assignment_lists.export_assignment(store, principal, review_round.round_id)
-        except (RoundError, AccessDenied) as exc:
-            st.error(str(exc))
     exported = st.session_state.get(EXPORT_KEY)
     if exported is not None and exported.path.parent.name == review_round.round_id:
         st.download_button(f"下载 {exported.filename}", exported.content, file_name=exported.filename, mime=XLSX,
@@ -241,11 +234,8 @@ def manual_section(view: CommittedAssignment) -> None:
 
 
 def edit(action, done: str) -> None:
-    try:
+    with common.shown_errors():
         action()
-    except (RoundError, AccessDenied) as exc:
-        st.error(str(exc))
-    else:
         st.session_state.pop(PREVIEW_KEY, None)
         common.flash(done)
         st.rerun()

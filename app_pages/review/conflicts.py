@@ -3,9 +3,8 @@ import streamlit as st
 
 from app_pages.widgets import common
 from scoring.experts import pool
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
 from scoring.intake.applications import visible_applications
-from scoring.experts.pool import ExpertError
 from scoring.common.models import ConflictRule, ConflictRules, ConflictSource
 
 principal = common.require_page(Permission.VIEW_EXPERTS)
@@ -82,11 +81,8 @@ def declare_form() -> None:
         source = st.radio("来源", [ConflictSource.STAFF, ConflictSource.EXPERT], horizontal=True, key="declare_source")
         reason = st.text_input("回避原因（必填）", placeholder="如：配偶在该单位任职", key="declare_reason")
         if st.button("登记回避关系", key="declare_pair", disabled=not (expert_id and code)):
-            try:
+            with common.shown_errors():
                 pool.declare_conflict(store, principal, expert_id, code, reason, ConflictSource(source))
-            except (ExpertError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已登记：专家{by_id[expert_id].name}不评审{units[code]}。")
                 st.rerun()
 
@@ -98,11 +94,8 @@ def withdraw_form(pairs) -> None:
         reason = st.text_input("撤销理由（必填）", key="withdraw_reason")
         if st.button("撤销", key="withdraw_button"):
             expert_id, code = chosen.split("|")
-            try:
+            with common.shown_errors():
                 pool.withdraw_conflict(store, principal, expert_id, code, reason)
-            except (ExpertError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 common.flash("已撤销该回避关系。")
                 st.rerun()
 

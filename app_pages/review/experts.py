@@ -1,18 +1,16 @@
 """专家库: the pool with filters, import with every problem named, the template, edit and deactivate with a reason."""
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 
 from app_pages.widgets import common
 from scoring.experts import pool
-from scoring.common.access import AccessDenied, Permission, Principal
-from scoring.common.accounts import AccountError, CredentialKind
+from scoring.common.access import Permission, Principal
+from scoring.common.accounts import CredentialKind
 from scoring.common.disciplines import Discipline
 from scoring.documents.expert_workbook import expert_template_bytes
 from scoring.experts.ratings import expert_ratings
-from scoring.experts.pool import ExpertError, ExpertStatus
-from scoring.common.models import Affiliation, AffiliationKind, City, Expert
-from scoring.common.normalize import explain_validation_error
+from scoring.experts.pool import ExpertStatus
+from scoring.common.models import AffiliationKind, City, Expert
 
 REPORT_KEY = "last_expert_import_report"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,12 +67,9 @@ def show_import() -> None:
     uploads = st.file_uploader("上传文件", type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="expert_files")
     reason = st.text_input("导入说明（可选，记入审计日志）", key="expert_import_reason")
     if st.button("校验并导入", type="primary", disabled=not uploads, key="run_expert_import"):
-        try:
+        with common.shown_errors():
             with st.spinner("正在校验……"):
                 report = pool.import_experts(store, principal, [(f.name, f.getvalue()) for f in uploads], reason)
-        except AccessDenied as exc:
-            st.error(str(exc))
-        else:
             st.session_state[REPORT_KEY] = report
             st.rerun()  # the list above must show what was just imported
     report = st.session_state.get(REPORT_KEY)
@@ -166,34 +161,24 @@ def affiliation_columns() -> dict:
     }
 
 
-def affiliations_from(table: pd.DataFrame) -> list[Affiliation]:
-    """The edited rows as affiliations; a row without a unit name is an empty row the editor left behind."""
-    affiliations = []
+def affiliation_rows(table: pd.DataFrame) -> list[dict]:
+    """The edited rows by field; a row without a unit name is an empty row the editor left behind."""
+    rows = []
     for row in table.to_dict("records"):
         values = {name: None if pd.isna(row.get(title)) else row.get(title)
                   for name, title in AFFILIATION_COLUMNS.items()}
         if not (values["unit_name"] or "").strip():
             continue
-        affiliations.append(Affiliation.model_validate({**values, "credit_code": values["credit_code"] or ""}))
-    return affiliations
+        rows.append({**values, "credit_code": values["credit_code"] or ""})
+    return rows
 
 
 def save(expert: Expert, values: dict, table: pd.DataFrame, reason: str) -> None:
-    try:
-        edited = Expert.model_validate({**expert.model_dump(), **values, "affiliations": affiliations_from(table)})
+    with common.shown_errors():
+        edited = pool.edited_expert(expert, values, affiliation_rows(table))
         pool.update_expert(store, principal, edited, reason)
-    except ValidationError as exc:
-        st.error("；".join(f"{title_of(e['loc'])}：{explain_validation_error(e)}" for e in exc.errors()))
-    except (ExpertError, AccessDenied) as exc:
-        st.error(str(exc))
-    else:
         common.flash(f"已保存专家{edited.name}的修改。")
         st.rerun()
-
-
-def title_of(loc: tuple) -> str:
-    field = Expert.model_fields.get(str(loc[0])) if loc else None
-    return field.title if field else "兼职与工作经历"
 
 
 def deactivate_form(expert: Expert) -> None:
@@ -204,11 +189,8 @@ def deactivate_form(expert: Expert) -> None:
     st.caption("停用后该专家保留在专家库中（含全部历史），但不再参加分配。")
     reason = st.text_area("停用理由（必填，记入审计日志）", key=f"deactivate_reason_{expert.expert_id}")
     if st.button("停用该专家", key=f"deactivate_expert_{expert.expert_id}"):
-        try:
+        with common.shown_errors():
             pool.deactivate_expert(store, principal, expert.expert_id, reason)
-        except (ExpertError, AccessDenied) as exc:
-            st.error(str(exc))
-        else:
             common.flash(f"已停用专家{expert.name}。")
             st.rerun()
 
@@ -224,10 +206,8 @@ def show_accounts() -> None:
                                                        if e.expert_id == i))
     kind = st.radio("发放方式", list(CredentialKind), format_func=str, horizontal=True, key="account_kind")
     if st.button("开通账号", disabled=not chosen, key="open_accounts"):
-        try:
+        with common.shown_errors():
             st.session_state[CREDENTIALS_KEY] = pool.open_expert_accounts(store, principal, chosen, kind)
-        except (ExpertError, AccessDenied, AccountError) as exc:
-            st.error(str(exc))
     issued = st.session_state.get(CREDENTIALS_KEY)
     if issued is not None:
         if not issued:

@@ -8,9 +8,8 @@ from app_pages.widgets import common, sheet_view
 from scoring.experts import ratings
 from scoring.rounds import review_rounds
 from scoring.review import score_sheets
-from scoring.common.access import AccessDenied, Permission, Principal
-from scoring.rounds.review_rounds import RoundError
-from scoring.review.score_sheets import ExpertProgress, RoundProgress, ScoringError
+from scoring.common.access import Permission, Principal
+from scoring.review.score_sheets import ExpertProgress, RoundProgress
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
 store = common.storage()
@@ -131,11 +130,8 @@ def reopen_form(code: str, expert_id: str) -> None:
         st.caption("退回后评分表回到草稿状态，专家可修改后重新提交；已提交的版本仍保留在历史中。")
         reason = st.text_input("退回理由（必填，专家可见，记入审计日志）", key="reopen_reason")
         if st.button("退回评分表", key="reopen_sheet"):
-            try:
+            with common.shown_errors():
                 score_sheets.reopen_sheet(store, principal, review_round.round_id, code, expert_id, reason)
-            except (ScoringError, RoundError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 common.flash("已退回评分表，专家将看到退回理由。")
                 st.rerun()
 
@@ -161,11 +157,8 @@ def show_ratings() -> None:
         rating = right.radio("评价", list(ratings.Rating), horizontal=True, key="rate_value")
         note = st.text_input("评价说明（必填，保留在专家记录中）", key="rate_note")
         if st.form_submit_button("记录履职评价"):
-            try:
+            with common.shown_errors():
                 ratings.rate_expert(store, principal, review_round.round_id, expert_id, rating, note)
-            except (RoundError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已记录专家 {expert_id} 的履职评价：{rating}。")
                 st.rerun()
 

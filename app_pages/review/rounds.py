@@ -6,11 +6,11 @@ import streamlit as st
 from app_pages.widgets import common
 from scoring.experts import pool
 from scoring.rounds import review_rounds
-from scoring.common.access import AccessDenied, Permission
+from scoring.common.access import Permission
 from scoring.rounds.assignment import eligible_applications, suggested_load_bounds
 from scoring.common.disciplines import Discipline
 from scoring.common.models import ConflictRules
-from scoring.rounds.review_rounds import Panel, ReviewRound, RoundError, RoundKind, RoundMode, RoundSettings
+from scoring.rounds.review_rounds import Panel, ReviewRound, RoundKind, RoundMode, RoundSettings
 from scoring.review.rubrics import rubric_files
 
 principal = common.require_page(Permission.VIEW_ASSIGNMENTS)
@@ -96,11 +96,8 @@ def create_form() -> None:
         data = settings_inputs("new", None)
         reason = st.text_input("说明（可选，记入审计日志）", key="new_reason")
         if st.form_submit_button("新建评审轮次", type="primary"):
-            try:
+            with common.shown_errors():
                 created = review_rounds.create_round(store, principal, review_rounds.round_settings(data), reason)
-            except (RoundError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"已新建评审轮次 {created.label}。")
                 st.rerun()
 
@@ -117,13 +114,10 @@ def edit_form() -> None:
         data = settings_inputs(f"edit_{review_round.round_id}", review_round)
         reason = st.text_input("修改理由（必填，记入审计日志）", key="edit_reason")
         if st.form_submit_button("保存修改", type="primary"):
-            try:
+            with common.shown_errors():
                 settings = review_rounds.round_settings({**data, "panels": [p.model_dump() for p in review_round.panels]})
                 changed = ReviewRound(round_id=review_round.round_id, **settings.model_dump())
                 review_rounds.update_round(store, principal, changed, reason)
-            except (RoundError, AccessDenied) as exc:
-                st.error(str(exc))
-            else:
                 common.flash(f"评审轮次 {review_round.round_id} 已保存。")
                 st.rerun()
 
@@ -155,12 +149,9 @@ def panel_form(review_round: ReviewRound, names: dict[str, str], units: dict[str
                                       format_func=units.get, key=f"{prefix}_applications")
         reason = st.text_input("理由（必填，记入审计日志）", key=f"{prefix}_reason")
         if st.button("保存评审组", type="primary", key="save_panel"):
-            try:
+            with common.shown_errors():
                 panel = review_rounds.panel_from({"name": name, "members": members, "fields": fields,
                                            "applications": listed_codes})
-            except RoundError as exc:
-                st.error(str(exc))
-            else:
                 others = [p for p in review_round.panels if p.name not in (chosen, panel.name)]
                 save_panels(review_round, [*others, panel], reason, f"评审组“{panel.name}”已保存。")
         if chosen in by_name and st.button("删除该评审组", key="delete_panel"):
@@ -169,11 +160,8 @@ def panel_form(review_round: ReviewRound, names: dict[str, str], units: dict[str
 
 
 def save_panels(review_round: ReviewRound, panels: list[Panel], reason: str, done: str) -> None:
-    try:
+    with common.shown_errors():
         review_rounds.update_round(store, principal, review_round.model_copy(update={"panels": panels}), reason)
-    except (RoundError, AccessDenied) as exc:
-        st.error(str(exc))
-    else:
         common.flash(done)
         st.rerun()
 

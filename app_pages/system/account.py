@@ -4,7 +4,7 @@ import streamlit as st
 from app_pages.widgets import common
 from scoring.common import accounts
 from scoring.common.access import Role
-from scoring.common.accounts import MIN_PASSWORD_LENGTH, AccountError
+from scoring.common.accounts import MIN_PASSWORD_LENGTH
 
 session = common.require_session()
 principal = session.principal
@@ -33,11 +33,8 @@ with st.form("change_password", clear_on_submit=True):
         if new != repeated:
             st.error("两次输入的新密码不一致。")
         else:
-            try:
+            with common.shown_errors():
                 accounts.change_password(common.storage(), st.session_state[common.SESSION_KEY], current, new)
-            except AccountError as exc:
-                st.error(str(exc))
-            else:
                 common.flash("密码已修改。")
                 st.rerun()
 

@@ -3,18 +3,14 @@ import streamlit as st
 
 from app_pages.widgets import common
 from scoring.common import accounts
-from scoring.common.accounts import LoginRefused
 from scoring.common.models import PROGRAM_TITLE
 
 store = common.storage()
 
 
 def open_link(token: str) -> None:
-    try:
+    with common.shown_errors():  # a refused login (LoginRefused) says only what the person may know
         session_token = accounts.login_with_link(store, token)
-    except LoginRefused as exc:
-        st.error(str(exc))
-    else:
         common.sign_in(session_token)
         common.flash("已通过登录链接登录，请设置您自己的密码。")
         st.rerun()
@@ -40,11 +36,8 @@ with st.form("login_form"):
     login_name = st.text_input("登录名", key="login_name", autocomplete="username")
     password = st.text_input("密码", type="password", key="login_password", autocomplete="current-password")
     if st.form_submit_button("登录", type="primary", icon=":material/login:"):
-        try:
+        with common.shown_errors():
             token = accounts.login(store, login_name, password)
-        except LoginRefused as exc:
-            st.error(str(exc))
-        else:
             common.sign_in(token)
             st.rerun()
 

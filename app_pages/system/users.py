@@ -6,9 +6,10 @@ import streamlit as st
 
 from app_pages.widgets import common
 from scoring.common import accounts, clock
-from scoring.common.access import AccessDenied, Grant, Permission, Role
-from scoring.common.accounts import Account, AccountError, AccountPolicy, CredentialKind
+from scoring.common.access import Grant, Permission, Role
+from scoring.common.accounts import Account, AccountPolicy, CredentialKind
 from scoring.common.models import City
+from scoring.common.normalize import validated
 
 ISSUED_KEY = "issued_credential"
 ALL_BATCHES = "（全部批次）"
@@ -23,22 +24,17 @@ batch_ids = [b.batch_id for b in store.list_batches()]
 
 def attempt(action, success: str) -> None:
     """Run an account action; on success rerun with a notice, otherwise show why on the page."""
-    try:
+    with common.shown_errors():
         action()
-    except (AccountError, AccessDenied) as exc:
-        st.error(str(exc))
-    else:
         common.flash(success)
         st.rerun()
 
 
 def grant_from(role: Role, batch: str, city: str) -> Grant | None:
-    try:
-        return Grant(role=role, batch_id=None if batch == ALL_BATCHES else batch,
-                     city=None if city == NO_CITY else city)
-    except ValueError as exc:
-        st.error("；".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
-        return None
+    with common.shown_errors():
+        return validated(Grant, {"role": role, "batch_id": None if batch == ALL_BATCHES else batch,
+                                 "city": None if city == NO_CITY else city})
+    return None
 
 
 def grant_fields(prefix: str) -> tuple[Role, str, str]:

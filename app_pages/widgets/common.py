@@ -1,8 +1,10 @@
 """What every page shares: the one storage of the process, the signed-in person, the pages their roles open,
-the chosen batch."""
+the chosen batch, and how a refusal is shown."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import pandas as pd
@@ -13,6 +15,7 @@ from scoring.intake import batches, overview
 from scoring.publicity import notices
 from scoring.common.access import Permission, Principal
 from scoring.common.accounts import ActiveSession
+from scoring.common.errors import ReviewError
 from scoring.common.models import DEFAULT_DB_PATH, Batch
 from scoring.publicity.notices import PublishedNotice
 from scoring.rounds.review_rounds import ReviewRound
@@ -67,6 +70,7 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/expert/my_reviews.py", "我的评审", ":material/rate_review:", Permission.SCORE, "评审"),
     PageSpec("app_pages/expert/score.py", "评分", ":material/edit_note:", Permission.SCORE, "评审"),
     PageSpec("app_pages/system/users.py", "用户与角色", ":material/manage_accounts:", Permission.MANAGE_ACCOUNTS, "系统"),
+    PageSpec("app_pages/system/backups.py", "备份与恢复", ":material/backup:", Permission.MANAGE_ACCOUNTS, "系统"),
     PageSpec("app_pages/system/account.py", "账号", ":material/account_circle:", None, "系统"),
 ]
 LOGIN_PAGE = PageSpec("app_pages/system/login.py", "登录", ":material/login:", None, "")
@@ -92,6 +96,18 @@ def db_path() -> str:
 def storage() -> Storage:
     """The database named by SCORING_DB (default data/review.duckdb); the sample batch loads on first start."""
     return _open_storage(db_path())
+
+
+@contextmanager
+def shown_errors(stop: bool = False) -> Iterator[None]:
+    """Show a refusal (ReviewError) raised in the block as an error banner, then go on after the block, or stop the
+    page with `stop`. Any other exception is a bug: it propagates as one and is never shown as a banner."""
+    try:
+        yield
+    except ReviewError as exc:
+        st.error(str(exc))
+        if stop:
+            st.stop()
 
 
 # --- the signed-in person ----------------------------------------------------------------------------

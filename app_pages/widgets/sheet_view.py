@@ -7,18 +7,13 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from scoring.common.access import AccessDenied, Principal
+from app_pages.widgets import common
+from scoring.common.access import Principal
 from scoring.review.figures import figures_for
 from scoring.common.models import Application, Batch, ScoreSheet, SheetStatus
-from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import Criterion, Rubric, points_text
-from scoring.review.score_sheets import ScoringError
+from scoring.review.sheet_prints import export_score_sheet
 from scoring.storage import Storage
-
-try:  # the printable sheet is written alongside these pages; until it lands they say so instead of failing
-    from scoring.review.sheet_prints import export_score_sheet
-except ImportError:
-    export_score_sheet = None
 
 STATUS_BADGES = {
     SheetStatus.NOT_STARTED: ":gray-badge[:material/radio_button_unchecked: 未开始]",
@@ -84,20 +79,15 @@ def show_sheet(rubric: Rubric, sheet: ScoreSheet) -> None:
 def export_section(store: Storage, principal: Principal, round_id: str, key: str,
                    expert_id: str | None = None, formats: tuple[str, ...] = ("pdf", "docx")) -> None:
     """Buttons that make the printable score sheet, then offer it for download (it is archived and audited)."""
-    if export_score_sheet is None:
-        st.caption("打印版评分表（PDF / Word）的导出功能尚未安装。")
-        return
     columns = st.columns(len(formats))
     for column, fmt in zip(columns, formats):
         label, mime = FORMATS[fmt]
         state_key = f"{key}_{fmt}_file"
         with column:
             if st.button(f"生成评分表（{label}）", key=f"{key}_{fmt}", icon=":material/print:"):
-                try:
+                with common.shown_errors():
                     st.session_state[state_key] = export_score_sheet(store, principal, round_id, expert_id=expert_id,
                                                                      fmt=fmt)
-                except (ScoringError, RoundError, AccessDenied, ValueError) as exc:
-                    st.error(str(exc))
             exported = st.session_state.get(state_key)
             if exported is not None:
                 st.download_button(f"下载 {exported.filename}", exported.content, file_name=exported.filename,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scoring.common.access import Principal
+from scoring.common.errors import ReviewError
 from scoring.storage import Storage
 
 
@@ -20,7 +21,7 @@ class Options(NamedTuple):
     batch: argparse.ArgumentParser
 
 
-class CliError(Exception):
+class CliError(ReviewError):
     """An error to print for the user and exit non-zero."""
 
 

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import functools
 from collections import Counter
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from scoring.experts import pool
 from scoring.cli.base import CliError, Options, emit, emit_import, principal, read_files, resolve_batch
 from scoring.documents.expert_workbook import expert_template_bytes
-from scoring.experts.pool import ExpertError
 from scoring.common.models import ConflictRules, ConflictSource
 from scoring.storage import Storage
 
@@ -20,17 +20,6 @@ def add_commands(commands, options: Options) -> None:
     _add_conflicts(commands, common, printing, batch_arg)
 
 
-def _guarded(command):
-    """Refusals of the experts are ordinary user errors: printed, exit status 1."""
-    @functools.wraps(command)
-    def run(args) -> int:
-        try:
-            return command(args)
-        except ExpertError as exc:
-            raise CliError(str(exc)) from exc
-    return run
-
-
 def _add_experts(commands, common, printing) -> None:
     group = commands.add_parser("experts", help="专家库：导入模板、导入、列出、导出、停用",
                                 description="管理评审专家库。命令行在服务器上运行，视为系统管理员操作。")
@@ -39,38 +28,38 @@ def _add_experts(commands, common, printing) -> None:
     template = actions.add_parser("template", parents=[printing], help="生成专家导入模板(.xlsx)",
                                   description="生成专家导入模板（填表说明、专业领域目录、数据验证与示例行）。")
     template.add_argument("out", type=Path, help="输出文件路径，如 专家导入模板.xlsx")
-    template.set_defaults(run=_guarded(cmd_template))
+    template.set_defaults(run=cmd_template)
 
     imp = actions.add_parser("import", parents=[common, printing], help="导入专家（xlsx/csv）",
                              description="校验并导入专家、兼职与工作经历、回避关系；有任何错误则不导入任何内容。"
                                          "CSV 每张表一个文件，第一行为列名。")
     imp.add_argument("files", nargs="+", type=Path, help="专家导入模板工作簿(.xlsx)或 CSV 文件")
     imp.add_argument("--reason", default="", help="导入说明，记入审计日志")
-    imp.set_defaults(run=_guarded(cmd_import))
+    imp.set_defaults(run=cmd_import)
 
     listing = actions.add_parser("list", parents=[common, printing], help="列出专家",
                                  description="按专家编号列出专家库；--all 时包括已停用的专家。")
     listing.add_argument("--all", action="store_true", help="包括已停用的专家")
-    listing.set_defaults(run=_guarded(cmd_list))
+    listing.set_defaults(run=cmd_list)
 
     export = actions.add_parser("export", parents=[common, printing], help="导出专家库为导入模板格式(.xlsx)",
                                 description="把专家库（含兼职与工作经历、回避关系）写成导入模板格式，可修改后再次导入。")
     export.add_argument("out", type=Path, help="输出文件路径")
     export.add_argument("--all", action="store_true", help="包括已停用的专家")
-    export.set_defaults(run=_guarded(cmd_export))
+    export.set_defaults(run=cmd_export)
 
     deactivate = actions.add_parser("deactivate", parents=[common, printing], help="停用专家",
                                     description="停用一位专家：保留其信息与历史，不再参加分配；必须给出理由。")
     deactivate.add_argument("expert_id", help="专家编号")
     deactivate.add_argument("--reason", required=True, help="理由（必填，记入审计日志）")
-    deactivate.set_defaults(run=_guarded(cmd_deactivate))
+    deactivate.set_defaults(run=cmd_deactivate)
 
     accounts = actions.add_parser("accounts", parents=[common, printing], help="为专家开通登录账号",
                                   description="为尚无账号的专家开通账号（登录名为专家编号的小写），打印一次性的初始密码"
                                               "或登录链接令牌，供工作人员分发；已有账号的专家不受影响。")
     accounts.add_argument("expert_ids", nargs="*", help="专家编号（不填则为全部在库且可参评的专家）")
     accounts.add_argument("--link", action="store_true", help="发放一次性登录链接令牌，而不是初始密码")
-    accounts.set_defaults(run=_guarded(cmd_accounts))
+    accounts.set_defaults(run=cmd_accounts)
 
 
 def _add_conflicts(commands, common, printing, batch_arg) -> None:
@@ -87,7 +76,7 @@ def _add_conflicts(commands, common, printing, batch_arg) -> None:
     report.add_argument("--no-own-unit", action="store_true", help="不按本单位回避")
     report.add_argument("--no-declared", action="store_true", help="不按登记的回避关系回避")
     report.add_argument("--no-recusals", action="store_true", help="不按评审中主动回避")
-    report.set_defaults(run=_guarded(cmd_report))
+    report.set_defaults(run=cmd_report)
 
     declare = actions.add_parser("declare", parents=[common, printing], help="登记回避关系",
                                  description="登记一位专家不得评审某申报单位（如近亲属在该单位任职）；必须给出原因。")
@@ -95,14 +84,14 @@ def _add_conflicts(commands, common, printing, batch_arg) -> None:
     declare.add_argument("credit_code", help="申报单位统一社会信用代码")
     declare.add_argument("--reason", required=True, help="回避原因（必填）")
     declare.add_argument("--by-expert", action="store_true", help="由专家本人申报（来源记为“专家申报”）")
-    declare.set_defaults(run=_guarded(cmd_declare))
+    declare.set_defaults(run=cmd_declare)
 
     withdraw = actions.add_parser("withdraw", parents=[common, printing], help="撤销回避关系",
                                   description="撤销一项登记的回避关系（如登记有误）；保留记录，必须给出理由。")
     withdraw.add_argument("expert_id", help="专家编号")
     withdraw.add_argument("credit_code", help="申报单位统一社会信用代码")
     withdraw.add_argument("--reason", required=True, help="理由（必填）")
-    withdraw.set_defaults(run=_guarded(cmd_withdraw))
+    withdraw.set_defaults(run=cmd_withdraw)
 
 
 # --- experts -------------------------------------------------------------------------------
@@ -171,7 +160,7 @@ def rules_from(args) -> ConflictRules:
 def cmd_report(args) -> int:
     try:
         rules = rules_from(args)
-    except ValueError:
+    except ValidationError:
         raise CliError("兼职与工作经历的回避年限应为0至10之间的整数。") from None
     who = principal(args)
     with Storage(args.db) as storage:

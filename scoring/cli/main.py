@@ -5,11 +5,9 @@ import argparse
 import sys
 
 from scoring.cli import experts, intake, meeting, publicity, ranking, review, rounds, system, users
-from scoring.cli.base import CliError, Options, default_actor
-from scoring.common.access import AccessDenied
-from scoring.common.accounts import AccountError
+from scoring.cli.base import Options, default_actor
+from scoring.common.errors import ReviewError
 from scoring.common.models import DEFAULT_DB_PATH
-from scoring.storage import StorageError
 
 STAGES = (intake, users, experts, rounds, review, ranking, meeting, publicity, system)
 
@@ -35,10 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a refusal (ReviewError) is printed on stderr with exit status 1, anything else is a bug and
+    ends in its traceback."""
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (CliError, StorageError, AccessDenied, AccountError) as exc:
+    except ReviewError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
 

@@ -4,23 +4,18 @@
 from __future__ import annotations
 
 import argparse
-import functools
 from decimal import Decimal, InvalidOperation
-
-from pydantic import ValidationError
 
 from scoring.cli.base import CliError, Options, emit, principal
 from scoring.experts.ratings import Rating, rate_expert, round_work
-from scoring.common.normalize import explain_validation_error
-from scoring.results.meeting import Decision, DecisionChange, DecisionRequest, MeetingError, preview_decisions, \
-    record_decisions, top_selected
+from scoring.common.normalize import validated
+from scoring.results.meeting import Decision, DecisionChange, DecisionRequest, preview_decisions, record_decisions, \
+    top_selected
 from scoring.results.ranking_files import export_panel_summary, export_ranking, export_shortlist
 from scoring.results.ranking import round_ranking
-from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import points_text
-from scoring.review.score_sheets import ScoringError
-from scoring.results.shortlist import Proposal, Shortlist, ShortlistError, ShortlistMode, ShortlistRule, freeze_shortlist, \
-    proposal, shortlists
+from scoring.results.shortlist import Proposal, Shortlist, ShortlistMode, ShortlistRule, freeze_shortlist, proposal, \
+    shortlists
 from scoring.storage import Storage
 
 
@@ -38,7 +33,7 @@ def add_commands(commands, options: Options) -> None:
     decide.add_argument("--reason-for", action="append", default=[], metavar="代码=理由",
                         help="某一单位的单独理由；与排名不一致的决定必须给出，可重复")
     decide.add_argument("--yes", action="store_true", help="确认并记录（不加时只列出将发生的变化）")
-    decide.set_defaults(run=_guarded(cmd_decide))
+    decide.set_defaults(run=cmd_decide)
 
     short = commands.add_parser("shortlist", parents=[common, printing], help="拟入选名单：按规则生成、确定、查看版本",
                                 description="按规则（前N名 / 分数线 / 按会议决定，可加每市名额上限）生成拟入选名单，"
@@ -53,7 +48,7 @@ def add_commands(commands, options: Options) -> None:
     short.add_argument("--freeze", action="store_true", help="确定为新版本")
     short.add_argument("--reason", default="", help="确定的理由（--freeze 时必填）")
     short.add_argument("--versions", action="store_true", help="只列出已确定的版本")
-    short.set_defaults(run=_guarded(cmd_shortlist))
+    short.set_defaults(run=cmd_shortlist)
 
     export = commands.add_parser("ranking-export", parents=[common, printing], help="导出排名表与专家组评分汇总表",
                                  description="把评审轮次的排名表、最新确定的拟入选名单导出为 .xlsx，把专家组评分汇总表（各专家总分、去掉的最高最低分、"
@@ -64,7 +59,7 @@ def add_commands(commands, options: Options) -> None:
                         help="ranking（排名表 .xlsx，默认）、summary（专家组评分汇总表）或 shortlist（最新确定的拟入选名单 .xlsx）")
     export.add_argument("--as", dest="fmt", choices=["pdf", "docx"], default="pdf", metavar="格式",
                         help="汇总表的格式：pdf（默认）或 docx")
-    export.set_defaults(run=_guarded(cmd_ranking_export))
+    export.set_defaults(run=cmd_ranking_export)
 
     rate = commands.add_parser("rate", parents=[common, printing], help="专家履职评价",
                                description="列出评审轮次中每位专家的履职数据（按时提交、逾期、回避、被退回、评语覆盖）；"
@@ -73,18 +68,7 @@ def add_commands(commands, options: Options) -> None:
     rate.add_argument("--expert", help="专家编号")
     rate.add_argument("--rating", choices=[r.value for r in Rating], metavar="评价", help="优秀 / 合格 / 基本合格 / 不合格")
     rate.add_argument("--note", default="", help="评价说明（必填）")
-    rate.set_defaults(run=_guarded(cmd_rate))
-
-
-def _guarded(command):
-    """Refusals are ordinary user errors: printed, exit status 1."""
-    @functools.wraps(command)
-    def run(args) -> int:
-        try:
-            return command(args)
-        except (RoundError, MeetingError, ShortlistError, ScoringError, ValueError) as exc:
-            raise CliError(str(exc)) from exc
-    return run
+    rate.set_defaults(run=cmd_rate)
 
 
 # --- decide ------------------------------------------------------------------------------------
@@ -138,11 +122,8 @@ def _rule(args) -> ShortlistRule:
         threshold = Decimal(args.threshold) if args.threshold else None
     except InvalidOperation:
         raise CliError(f"分数线应为数字：{args.threshold}") from None
-    try:
-        return ShortlistRule(mode=ShortlistMode(args.mode), top_n=args.top, threshold=threshold,
-                             per_city_limit=args.per_city)
-    except ValidationError as exc:
-        raise CliError("；".join(explain_validation_error(e) for e in exc.errors())) from None
+    return validated(ShortlistRule, {"mode": ShortlistMode(args.mode), "top_n": args.top, "threshold": threshold,
+                                     "per_city_limit": args.per_city})
 
 
 def entries_text(entries) -> list[str]:

@@ -3,12 +3,9 @@ show), `objections` (list, add, note, decide), `confirm`, `letters` and `export`
 from __future__ import annotations
 
 import argparse
-import functools
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-
-from pydantic import ValidationError
 
 from scoring.common import clock
 from scoring.cli.base import CliError, Options, emit, principal
@@ -23,7 +20,7 @@ from scoring.publicity.confirmation import (
     save_letter_settings,
 )
 from scoring.documents.official import ListColumn
-from scoring.common.normalize import explain_validation_error
+from scoring.common.normalize import validated
 from scoring.publicity.objections import (
     Objection,
     ObjectionDecision,
@@ -36,7 +33,6 @@ from scoring.publicity.objections import (
 )
 from scoring.publicity.notices import (
     NoticeSettings,
-    PublicityError,
     PublishedNotice,
     notice_settings,
     notices,
@@ -53,10 +49,9 @@ from scoring.publicity.files import (
     generate_letters,
     notice_bytes,
 )
-from scoring.rounds.review_rounds import RoundError
 from scoring.storage import Storage
-from scoring.publicity.workdays import UncoveredYear, WorkingPeriod, YearHolidays, enter_year, entered_years, parse_days, \
-    work_calendar, working_period
+from scoring.publicity.workdays import WorkingPeriod, enter_year, entered_years, work_calendar, working_period, \
+    year_holidays
 
 
 def add_commands(commands, options: Options) -> None:
@@ -68,29 +63,11 @@ def add_commands(commands, options: Options) -> None:
     _add_export(commands, common, printing)
 
 
-def _guarded(command):
-    """Refusals are ordinary user errors: printed, exit status 1."""
-    @functools.wraps(command)
-    def run(args) -> int:
-        try:
-            return command(args)
-        except (PublicityError, UncoveredYear, RoundError, ValueError) as exc:
-            raise CliError(str(exc)) from exc
-    return run
-
-
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}”不是日期，应写成 2023-06-05") from None
-
-
-def _validated(model, **values):
-    try:
-        return model(**values)
-    except ValidationError as exc:
-        raise CliError("；".join(explain_validation_error(e) for e in exc.errors())) from None
 
 
 # --- publicity -----------------------------------------------------------------------------------------------------
@@ -121,13 +98,13 @@ def _add_publicity(commands, common, printing) -> None:
                           help="名单列：" + "、".join(c.value for c in ListColumn) + "（序号、单位名称总会显示）")
     for option, label in zip(CONTACT_OPTIONS, ("联系人", "联系电话", "传真", "电子邮箱", "通讯地址", "邮政编码")):
         settings.add_argument(f"--{option}", help=f"异议受理的{label}")
-    settings.set_defaults(run=_guarded(cmd_settings))
+    settings.set_defaults(run=cmd_settings)
 
     period = actions.add_parser("period", parents=[common, printing], help="计算公示期（工作日）",
                                 description="从开始日期起数 N 个工作日，列出跳过的周末、节假日和计入的调休上班日。")
     period.add_argument("--start", type=_day, required=True, help="开始日期，如 2023-09-27")
     period.add_argument("--days", type=int, default=5, help="工作日数（默认 5）")
-    period.set_defaults(run=_guarded(cmd_period))
+    period.set_defaults(run=cmd_period)
 
     holidays = actions.add_parser("holidays", parents=[common, printing], help="录入或查看某年节假日安排",
                                   description="chinesecalendar 未收录的年份（或须更正的年份），按国务院办公厅通知录入放假日期"
@@ -138,31 +115,31 @@ def _add_publicity(commands, common, printing) -> None:
     holidays.add_argument("--note", default="", help="依据，如国务院办公厅通知文号")
     holidays.add_argument("--batch", default=None, help="以哪个批次的工作人员身份录入（默认最新批次）")
     holidays.add_argument("--reason", default="", help="录入理由（必填）")
-    holidays.set_defaults(run=_guarded(cmd_holidays))
+    holidays.set_defaults(run=cmd_holidays)
 
     preview = actions.add_parser("preview", parents=[common, printing], help="预览公示（不发布）",
                                  description="按当前设置和最新确定的拟入选名单生成公示草稿；--out 写出草稿文件"
                                              "（.docx/.pdf/.html，按后缀），不记入导出目录。")
     preview.add_argument("round_id", help="轮次编号，如 2023-01")
     preview.add_argument("--out", type=Path, help="草稿文件路径，如 草稿.pdf")
-    preview.set_defaults(run=_guarded(cmd_preview))
+    preview.set_defaults(run=cmd_preview)
 
     publish = actions.add_parser("publish", parents=[common, printing], help="发布公示",
                                  description="按当前设置发布公示：公示文本、名单和公示期冻结为新版本，记入审计日志。")
     publish.add_argument("round_id", help="轮次编号，如 2023-01")
     publish.add_argument("--reason", default="", help="发布理由（必填）")
-    publish.set_defaults(run=_guarded(cmd_publish))
+    publish.set_defaults(run=cmd_publish)
 
     withdraw = actions.add_parser("withdraw", parents=[common, printing], help="撤回公示",
                                   description="撤回发布中的公示（保留记录）；名单确认后不能撤回。")
     withdraw.add_argument("round_id", help="轮次编号，如 2023-01")
     withdraw.add_argument("--reason", default="", help="撤回理由（必填）")
-    withdraw.set_defaults(run=_guarded(cmd_withdraw))
+    withdraw.set_defaults(run=cmd_withdraw)
 
     show = actions.add_parser("show", parents=[common, printing], help="查看已发布的公示",
                               description="列出轮次发布过的公示：版本、公示期、状态、单位数和内容哈希。")
     show.add_argument("round_id", help="轮次编号，如 2023-01")
-    show.set_defaults(run=_guarded(cmd_show))
+    show.set_defaults(run=cmd_show)
 
 
 def changed_settings(args, current: NoticeSettings) -> NoticeSettings | None:
@@ -175,7 +152,7 @@ def changed_settings(args, current: NoticeSettings) -> NoticeSettings | None:
         updates["contact"] = current.contact.model_copy(update=contact)
     if not updates:
         return None
-    return _validated(NoticeSettings, **(current.model_dump() | updates))
+    return validated(NoticeSettings, current.model_dump() | updates)
 
 
 def settings_lines(settings: NoticeSettings) -> list[str]:
@@ -221,8 +198,7 @@ def cmd_holidays(args) -> int:
             batch = storage.get_batch(args.batch) if args.batch else storage.latest_batch()
             if batch is None:
                 raise CliError("没有批次，无法确定录入人的权限。")
-            year = _validated(YearHolidays, year=args.year, holidays=parse_days(args.holidays, "放假日期"),
-                              workdays=parse_days(args.workdays, "调休上班日期"), note=args.note)
+            year = year_holidays(args.year, args.holidays, args.workdays, args.note)
             enter_year(storage, who, batch.batch_id, year, args.reason)
         entered = entered_years(storage)
     emit(args, [y.model_dump(mode="json") for y in entered.values()],
@@ -296,7 +272,7 @@ def _add_objections(commands, common, printing) -> None:
     listing = actions.add_parser("list", parents=[common, printing], help="列出异议",
                                  description="列出轮次的全部异议及其受理情况、处理记录和决定。")
     listing.add_argument("round_id", help="轮次编号，如 2023-01")
-    listing.set_defaults(run=_guarded(cmd_objections_list))
+    listing.set_defaults(run=cmd_objections_list)
 
     add = actions.add_parser("add", parents=[common, printing], help="登记一份异议",
                              description="登记收到的异议；是否受理按姓名、联系方式、收到日期和盖章或签名自动判定并说明原因。")
@@ -312,13 +288,13 @@ def _add_objections(commands, common, printing) -> None:
     add.add_argument("--unit", required=True, metavar="代码", help="异议涉及单位的统一社会信用代码")
     add.add_argument("--content", required=True, help="异议内容")
     add.add_argument("--evidence", nargs="*", type=Path, default=[], metavar="文件", help="证明材料文件")
-    add.set_defaults(run=_guarded(cmd_objections_add))
+    add.set_defaults(run=cmd_objections_add)
 
     note = actions.add_parser("note", parents=[common, printing], help="添加处理记录",
                               description="为异议添加一条处理记录（调查核实情况）。")
     note.add_argument("objection_id", type=int, help="异议编号")
     note.add_argument("--text", required=True, help="处理记录")
-    note.set_defaults(run=_guarded(cmd_objections_note))
+    note.set_defaults(run=cmd_objections_note)
 
     decide = actions.add_parser("decide", parents=[common, printing], help="作出异议处理决定",
                                 description="对受理的异议作出“异议成立”或“异议不成立”的决定并说明理由；异议成立的单位"
@@ -327,7 +303,7 @@ def _add_objections(commands, common, printing) -> None:
     decide.add_argument("--decision", choices=[d.value for d in ObjectionDecision], required=True, metavar="决定",
                         help="异议成立 或 异议不成立")
     decide.add_argument("--reason", default="", help="决定理由（必填）")
-    decide.set_defaults(run=_guarded(cmd_objections_decide))
+    decide.set_defaults(run=cmd_objections_decide)
 
 
 def objection_line(item: Objection) -> str:
@@ -352,10 +328,10 @@ def cmd_objections_list(args) -> int:
 
 def cmd_objections_add(args) -> int:
     who = principal(args)
-    received = _validated(ObjectionInput, received_on=args.received, objector_kind=ObjectorKind(args.kind),
-                          objector_name=args.name, phone=args.phone, email=args.email, address=args.address,
-                          sealed_or_signed=args.sealed_or_signed, credit_code=args.unit.strip().upper(),
-                          content=args.content)
+    received = validated(ObjectionInput, {
+        "received_on": args.received, "objector_kind": ObjectorKind(args.kind), "objector_name": args.name,
+        "phone": args.phone, "email": args.email, "address": args.address, "sealed_or_signed": args.sealed_or_signed,
+        "credit_code": args.unit.strip().upper(), "content": args.content})
     evidence = []
     for path in args.evidence:
         if not path.is_file():
@@ -393,7 +369,7 @@ def _add_confirm(commands, common, printing) -> None:
     confirm.add_argument("round_id", help="轮次编号，如 2023-01")
     confirm.add_argument("--yes", action="store_true", help="确认名单（不加时只预览）")
     confirm.add_argument("--reason", default="", help="确认理由（--yes 时必填）")
-    confirm.set_defaults(run=_guarded(cmd_confirm))
+    confirm.set_defaults(run=cmd_confirm)
 
 
 def cmd_confirm(args) -> int:
@@ -443,7 +419,7 @@ def _add_letters(commands, common, printing) -> None:
     letters.add_argument("--copy-to-pattern", help="抄送，{city} 代表单位所在市，如 {city}知识产权局")
     letters.add_argument("--extra-copy-to", nargs="*", metavar="单位", help="其他抄送单位")
     letters.add_argument("--show", action="store_true", help="只显示设置和文号，不生成")
-    letters.set_defaults(run=_guarded(cmd_letters))
+    letters.set_defaults(run=cmd_letters)
 
 
 def changed_letter_settings(args, current: LetterSettings) -> LetterSettings | None:
@@ -458,7 +434,7 @@ def changed_letter_settings(args, current: LetterSettings) -> LetterSettings | N
         updates["extra_copy_to"] = args.extra_copy_to
     if not updates:
         return None
-    return _validated(LetterSettings, **(current.model_dump() | updates))
+    return validated(LetterSettings, current.model_dump() | updates)
 
 
 def cmd_letters(args) -> int:
@@ -499,7 +475,7 @@ def _add_export(commands, common, printing) -> None:
                         help="notice（公示，默认）、list（公示名单）或 confirmed（确认名单）")
     export.add_argument("--as", dest="fmt", choices=sorted({f for fs in FORMATS.values() for f in fs}), metavar="格式",
                         help="公示：docx（默认）、pdf、html；名单：xlsx（默认）、csv")
-    export.set_defaults(run=_guarded(cmd_export))
+    export.set_defaults(run=cmd_export)
 
 
 def cmd_export(args) -> int:

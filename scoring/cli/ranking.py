@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import functools
 from decimal import Decimal
 
 from scoring.rounds import review_rounds
-from scoring.results.bonuses import ApplicationBonus, BonusError, BonusLine, check_bonus, round_bonuses
+from scoring.results.bonuses import ApplicationBonus, BonusLine, check_bonus, round_bonuses
 from scoring.cli.base import CliError, Options, emit, principal
 from scoring.common.models import compact_code
 from scoring.results.quality_flags import Flag, FlagKind, round_flags
 from scoring.results.ranking import RankingRow, RoundRanking, ScoreChange, round_ranking
-from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import points_text
 from scoring.storage import Storage
 
@@ -29,7 +27,7 @@ def add_commands(commands, options: Options) -> None:
                                            "并列或决定名次的依据，以及评审结束后评分有改动的标记；随后列出结束后的每项改动"
                                            "（改动前后的总分、退回人与理由）。")
     rank.add_argument("round_id", help="轮次编号，如 2023-01")
-    rank.set_defaults(run=_guarded(cmd_rank))
+    rank.set_defaults(run=cmd_rank)
 
     flags = commands.add_parser("flags", parents=[common, printing], help="会前质量提示",
                                 description="列出会议研究前需要工作人员关注的情况，按类别分组：评分表不全、专家分歧大、"
@@ -37,7 +35,7 @@ def add_commands(commands, options: Options) -> None:
     flags.add_argument("round_id", help="轮次编号，如 2023-01")
     flags.add_argument("--kind", action="append", choices=[k.value for k in FlagKind], metavar="类别",
                        help="只看某类提示，可重复：" + " / ".join(k.value for k in FlagKind))
-    flags.set_defaults(run=_guarded(cmd_flags))
+    flags.set_defaults(run=cmd_flags)
 
     group = commands.add_parser("bonus", help="优先申报加分：查看、核实",
                                 description="优先申报加分按评分标准的加分项，由申报书所填内容预填，"
@@ -48,7 +46,7 @@ def add_commands(commands, options: Options) -> None:
                                              "以及计入的加分（已封顶）。")
     listing.add_argument("round_id", help="轮次编号，如 2023-01")
     listing.add_argument("--code", help="只看一份申报书：统一社会信用代码")
-    listing.set_defaults(run=_guarded(cmd_bonus_list))
+    listing.set_defaults(run=cmd_bonus_list)
 
     check = actions.add_parser("check", parents=[common, printing], help="记录一项加分的核实结果",
                                description="记录工作人员对一项加分证明材料的核实结果；无论是否通过都必须写明核实情况。"
@@ -59,7 +57,7 @@ def add_commands(commands, options: Options) -> None:
     check.add_argument("--verified", required=True, choices=list(VERIFIED), metavar="yes|no",
                        help="核实是否通过：yes / no（或 是 / 否）")
     check.add_argument("--note", default="", help="核实情况（必填，记入审计日志）")
-    check.set_defaults(run=_guarded(cmd_bonus_check))
+    check.set_defaults(run=cmd_bonus_check)
 
 
 def _add_close(round_group: argparse.ArgumentParser, common, printing) -> None:
@@ -71,18 +69,7 @@ def _add_close(round_group: argparse.ArgumentParser, common, printing) -> None:
                                            "退回后重新提交的改动在排名表中标出。必须填写理由；已结束的轮次不能再次结束。")
     close.add_argument("round_id", help="轮次编号，如 2023-01")
     close.add_argument("--reason", default="", help="理由（必填，记入审计日志）")
-    close.set_defaults(run=_guarded(cmd_round_close))
-
-
-def _guarded(command):
-    """Refusals about rounds and bonuses are ordinary user errors: printed, exit status 1."""
-    @functools.wraps(command)
-    def run(args) -> int:
-        try:
-            return command(args)
-        except (RoundError, BonusError) as exc:
-            raise CliError(str(exc)) from exc
-    return run
+    close.set_defaults(run=cmd_round_close)
 
 
 def _points(value: Decimal | None) -> str:

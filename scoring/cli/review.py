@@ -3,18 +3,14 @@ behalf (代录), reopened, recused and read, and a round's progress with the rem
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-import sys
 import unicodedata
 from pathlib import Path
 
 from scoring.rounds import review_rounds
 from scoring.review import score_sheets as sheets
-from scoring.common.access import AccessDenied
 from scoring.cli.base import CliError, Options, emit, principal
 from scoring.common.models import Opinion, ScoreSheet, SheetStatus, compact_code
-from scoring.rounds.review_rounds import RoundError
 from scoring.review.rubrics import (
     Rubric,
     RubricError,
@@ -25,13 +21,12 @@ from scoring.review.rubrics import (
     rubric_files,
     rubrics_dir,
 )
-from scoring.review.score_sheets import ScoringError, SheetIncomplete
+from scoring.review.score_sheets import SheetIncomplete
 from scoring.storage import Storage
 
-# Like every other command: 1 for an invalid input (each problem printed) or a refused request, 2 (argparse) for
-# a command line that cannot be read.
+# Like every other command: 1 for an invalid input (each problem printed) or, from main(), a refused request;
+# 2 (argparse) for a command line that cannot be read.
 INVALID_EXIT = 1
-REFUSED_EXIT = 1
 
 
 def add_commands(commands, options: Options) -> None:
@@ -42,23 +37,7 @@ def add_commands(commands, options: Options) -> None:
                                    description="按专家、按评审组统计评分表的未开始、草稿、已提交、已回避份数（只有份数，"
                                                "不含任何分数），并列出尚未完成评审的专家及其电话、邮箱，供催办。")
     progress.add_argument("round_id", help="轮次编号，如 2023-01")
-    progress.set_defaults(run=_guarded(cmd_progress))
-
-
-def _guarded(command):
-    """Refusals are printed in Chinese on stderr with exit status 2; an incomplete sheet has printed its problems."""
-    @functools.wraps(command)
-    def run(args) -> int:
-        try:
-            return command(args)
-        except SheetIncomplete as exc:
-            emit(args, {"submitted": False, "problems": exc.problems},
-                 "\n".join(["评分表尚未完成，不能提交，未保存任何内容：", *[f"  · {p}" for p in exc.problems]]))
-            return INVALID_EXIT
-        except (ScoringError, RoundError, RubricError, AccessDenied, CliError) as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            return REFUSED_EXIT
-    return run
+    progress.set_defaults(run=cmd_progress)
 
 
 # --- rubric ----------------------------------------------------------------------------------
@@ -74,12 +53,12 @@ def _add_rubric(commands, common, printing) -> None:
                                description="逐个校验评分标准文件，按“文件，第 N 行，字段 x：问题”打印每个问题；"
                                            "有任何文件无效时退出码为 1，全部有效时为 0。")
     check.add_argument("files", nargs="+", type=Path, help="评分标准文件(.yaml)，如 rubrics/selection.yaml")
-    check.set_defaults(run=_guarded(cmd_rubric_check))
+    check.set_defaults(run=cmd_rubric_check)
 
     listing = actions.add_parser("list", parents=[printing], help="列出评分标准目录中的文件",
                                  description="列出评分标准目录中的全部 .yaml 文件，无论有效与否；无效的文件列出其问题。")
     listing.add_argument("--dir", type=Path, help="评分标准目录（默认取 SCORING_RUBRICS 或程序旁的 rubrics/）")
-    listing.set_defaults(run=_guarded(cmd_rubric_list))
+    listing.set_defaults(run=cmd_rubric_list)
 
     show = actions.add_parser("show", parents=[common, printing], help="查看一份评分标准的指标与加分项",
                               description="列出评分标准的各项指标（编号、名称、满分、计分步长、评语要求、评分档次）、"
@@ -88,7 +67,7 @@ def _add_rubric(commands, common, printing) -> None:
     show.add_argument("rubric_id", nargs="?", help="评分标准编号，如 selection")
     show.add_argument("--dir", type=Path, help="评分标准目录（默认取 SCORING_RUBRICS 或程序旁的 rubrics/）")
     show.add_argument("--round", dest="round_id", help="改为显示某评审轮次冻结的评分标准，如 2023-01")
-    show.set_defaults(run=_guarded(cmd_rubric_show))
+    show.set_defaults(run=cmd_rubric_show)
 
 
 def _file_payload(item: RubricFile) -> dict:
@@ -200,7 +179,7 @@ def _add_score(commands, common, printing) -> None:
                                            "合计分只对已提交的评分表显示。")
     tasks.add_argument("round_id", help="轮次编号，如 2023-01")
     tasks.add_argument("--expert", required=True, metavar="专家编号", help="专家编号，如 ZJ-0001")
-    tasks.set_defaults(run=_guarded(cmd_score_tasks))
+    tasks.set_defaults(run=cmd_score_tasks)
 
     save = actions.add_parser("save", parents=[sheet_args, common, printing], help="代录评分表（保存草稿或提交）",
                               description="工作人员代专家录入纸质评分表（代录，记入审计日志）。本次给出的内容即整张评分表："
@@ -217,34 +196,34 @@ def _add_score(commands, common, printing) -> None:
     save.add_argument("--from-json", type=Path, metavar="文件",
                       help='评分内容 JSON 文件：{"scores": {"指标": 分数}, "comments": {"指标": "评语"}, '
                            '"opinion": "推荐", "opinion_text": "说明"}')
-    save.set_defaults(run=_guarded(cmd_score_save))
+    save.set_defaults(run=cmd_score_save)
 
     reopen = actions.add_parser("reopen", parents=[sheet_args, common, printing], help="退回已提交的评分表",
                                 description="把已提交的评分表退回专家修改（截止后仍可修改）；已提交的版本保留在修改记录中。"
                                             "必须填写理由。")
     reopen.add_argument("--reason", default="", help="退回理由（必填，记入审计日志）")
-    reopen.set_defaults(run=_guarded(cmd_score_reopen))
+    reopen.set_defaults(run=cmd_score_reopen)
 
     recuse = actions.add_parser("recuse", parents=[sheet_args, common, printing], help="代专家申请回避",
                                 description="登记专家对该申报书的回避：评分表标为已回避，批次内记录回避关系，"
                                             "该申报书随即缺额（可用 assign --rerun-uncovered 补充分配）。必须说明理由。")
     recuse.add_argument("--reason", default="", help="回避理由（必填，记入审计日志）")
-    recuse.set_defaults(run=_guarded(cmd_score_recuse))
+    recuse.set_defaults(run=cmd_score_recuse)
 
     dissent = actions.add_parser("dissent", parents=[sheet_args, common, printing], help="代录专家的不同意见",
                                  description="记录专家对专家组意见的不同意见（保留意见）；每次修改都保留在修改记录中。"
                                              "--text 为空表示撤回。")
     dissent.add_argument("--text", required=True, help="不同意见全文（不超过 2000 字）")
-    dissent.set_defaults(run=_guarded(cmd_score_dissent))
+    dissent.set_defaults(run=cmd_score_dissent)
 
     show = actions.add_parser("show", parents=[sheet_args, common, printing], help="查看一份已提交的评分表",
                               description="显示一份已提交（或已回避）的评分表：各项得分、评语、总体意见、不同意见。"
                                           "专家提交前不能查看。")
-    show.set_defaults(run=_guarded(cmd_score_show))
+    show.set_defaults(run=cmd_score_show)
 
     history = actions.add_parser("history", parents=[sheet_args, common, printing], help="查看一份评分表的修改记录",
                                  description="按时间列出一份评分表的提交、退回、回避与不同意见记录。")
-    history.set_defaults(run=_guarded(cmd_score_history))
+    history.set_defaults(run=cmd_score_history)
 
 
 def _entry(text: str) -> tuple[str, str]:
@@ -305,7 +284,12 @@ def cmd_score_save(args) -> int:
     who = principal(args)
     with Storage(args.db) as storage:
         act = sheets.submit_sheet if args.submit else sheets.save_draft
-        sheet = act(storage, who, args.round_id, args.credit_code, entries, expert_id=args.expert)
+        try:
+            sheet = act(storage, who, args.round_id, args.credit_code, entries, expert_id=args.expert)
+        except SheetIncomplete as exc:  # not a refusal on stderr: the problems are the command's output
+            emit(args, {"submitted": False, "problems": exc.problems},
+                 "\n".join(["评分表尚未完成，不能提交，未保存任何内容：", *[f"  · {p}" for p in exc.problems]]))
+            return INVALID_EXIT
         missing = [] if args.submit else sheets.completeness_problems(sheets.rubric_of(storage, who, args.round_id),
                                                                       sheet.entries())
     done = "已提交" if sheet.status is SheetStatus.SUBMITTED else "已保存草稿"

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import functools
 from datetime import datetime
 from pathlib import Path
 
 from scoring.rounds import assignment, assignment_lists, review_rounds
 from scoring.cli.base import CliError, Options, emit, principal, resolve_batch
-from scoring.rounds.review_rounds import RoundError, RoundKind, RoundMode
+from scoring.rounds.review_rounds import RoundKind, RoundMode
 from scoring.storage import Storage
 
 KIND_NAMES = {"selection": RoundKind.SELECTION, "annual": RoundKind.ANNUAL_ACCEPTANCE,
@@ -22,17 +21,6 @@ def add_commands(commands, options: Options) -> None:
     _add_round(commands, common, printing, batch_arg)
     _add_assign(commands, common, printing)
     _add_assignment(commands, common, printing)
-
-
-def _guarded(command):
-    """Refusals about rounds are ordinary user errors: printed, exit status 1."""
-    @functools.wraps(command)
-    def run(args) -> int:
-        try:
-            return command(args)
-        except RoundError as exc:
-            raise CliError(str(exc)) from exc
-    return run
 
 
 def _moment(text: str) -> datetime:
@@ -65,12 +53,12 @@ def _add_round(commands, common, printing, batch_arg) -> None:
     create.add_argument("--title", default="", help="轮次名称（可选）")
     create.add_argument("--same-city", action="store_true", help="启用同城回避（默认关闭）")
     create.add_argument("--reason", default="", help="说明，记入审计日志")
-    create.set_defaults(run=_guarded(cmd_round_create))
+    create.set_defaults(run=cmd_round_create)
 
     listing = actions.add_parser("list", parents=[common, printing], help="列出评审轮次",
                                  description="列出评审轮次；--batch 只列某批次。")
     listing.add_argument("--batch", help="批次编号（默认全部批次）")
-    listing.set_defaults(run=_guarded(cmd_round_list))
+    listing.set_defaults(run=cmd_round_list)
 
     panel = actions.add_parser("panel", parents=[common, printing], help="新增或替换评审组",
                                description="为评审轮次新增评审组，或替换同名评审组的成员与分组；必须给出理由。")
@@ -80,7 +68,7 @@ def _add_round(commands, common, printing, batch_arg) -> None:
     panel.add_argument("--fields", default="", help="按领域分组：专业领域，以逗号分隔")
     panel.add_argument("--applications", default="", help="工作人员指定的申报单位统一社会信用代码，以逗号分隔")
     panel.add_argument("--reason", required=True, help="理由（必填，记入审计日志）")
-    panel.set_defaults(run=_guarded(cmd_round_panel))
+    panel.set_defaults(run=cmd_round_panel)
 
 
 def _add_assign(commands, common, printing) -> None:
@@ -92,7 +80,7 @@ def _add_assign(commands, common, printing) -> None:
     assign.add_argument("--commit", action="store_true", help="确认并保存分配（须 --reason）")
     assign.add_argument("--rerun-uncovered", action="store_true", help="回避后补充分配并保存（须 --reason）")
     assign.add_argument("--reason", default="", help="理由（确认或补充分配时必填，记入审计日志）")
-    assign.set_defaults(run=_guarded(cmd_assign))
+    assign.set_defaults(run=cmd_assign)
 
 
 def _add_assignment(commands, common, printing) -> None:
@@ -106,7 +94,7 @@ def _add_assignment(commands, common, printing) -> None:
                                             "给出 OUT 时另存一份到该路径。")
     export.add_argument("round_id", help="轮次编号，如 2023-01")
     export.add_argument("out", nargs="?", type=Path, help="另存路径（可选）")
-    export.set_defaults(run=_guarded(cmd_assignment_export))
+    export.set_defaults(run=cmd_assignment_export)
 
 
 # --- rounds --------------------------------------------------------------------------------

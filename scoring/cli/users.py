@@ -6,11 +6,14 @@ import getpass
 import os
 import sys
 
+from pydantic import ValidationError
+
 from scoring.common import accounts, clock
 from scoring.common.access import Grant, Role
 from scoring.common.accounts import AccountPolicy, CredentialKind
 from scoring.cli.base import CliError, Options, emit, principal
 from scoring.common.models import City
+from scoring.common.normalize import validated
 from scoring.storage import Storage
 
 NO_ADMIN_EXIT = 3  # `user has-admin`: distinct from 1 (an error such as a database held by the running app)
@@ -105,10 +108,7 @@ def _role_arguments() -> argparse.ArgumentParser:
 
 
 def _grant(args) -> Grant:
-    try:
-        return Grant(role=ROLE_ALIASES[args.role], batch_id=args.batch, city=args.city)
-    except ValueError as exc:
-        raise CliError("；".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from exc
+    return validated(Grant, {"role": ROLE_ALIASES[args.role], "batch_id": args.batch, "city": args.city})
 
 
 # --- commands ----------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ def cmd_policy(args) -> int:
         if changes:
             try:
                 policy = AccountPolicy.model_validate({**policy.model_dump(), **changes})
-            except ValueError as exc:
+            except ValidationError as exc:
                 raise CliError("；".join(_allowed_range(e["loc"][0]) for e in exc.errors())) from exc
             accounts.set_account_policy(storage, principal(args), policy, args.reason)
     emit(args, policy.model_dump(), "\n".join(f"{AccountPolicy.model_fields[name].title}：{value}"

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from scoring.common.errors import ReviewError
 from scoring.common.models import City
 
 
@@ -47,7 +48,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-class AccessDenied(Exception):
+class AccessDenied(ReviewError):
     """The principal lacks the permission; the message is for users."""
 
 

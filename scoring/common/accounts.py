@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.common import clock
 from scoring.common.access import Grant, Permission, Principal, Role, require
+from scoring.common.errors import ReviewError
 from scoring.common.models import AuditEntry
 from scoring.storage import Storage, Transaction
 from scoring.storage import account_store as store
@@ -64,7 +65,7 @@ ACTION_TITLES = {
 }
 
 
-class AccountError(Exception):
+class AccountError(ReviewError):
     """An account rule was broken; the message is for users."""
 
 

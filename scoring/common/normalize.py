@@ -11,8 +11,12 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from scoring.common.disciplines import Discipline, parse_disciplines
+from scoring.common.errors import InputError
 from scoring.common.models import AffiliationKind, City, Funding, ManagementStandard, UnitType, compact_code
 
 CENT = Decimal("0.01")
@@ -25,6 +29,8 @@ EARLIEST_YEAR, LATEST_YEAR = 1950, 2100
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _ODD_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\u3000"), " ")
 _CHECKBOX_MARKS = dict.fromkeys(map(ord, "□☐■☑☒√✓✔"), None)
+
+M = TypeVar("M", bound=BaseModel)
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -457,3 +463,12 @@ def explain_validation_error(error: dict) -> str:
     if kind == "value_error":
         return str(context.get("error") or error.get("msg", "")).removeprefix("Value error, ")
     return "取值不符合要求"
+
+
+def validated(model: type[M], data: dict, heading: str = "") -> M:
+    """`model` from what a form or the command line gave, or InputError naming every problem in Chinese after
+    `heading` (such as “公示设置有误：”)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(heading + "；".join(explain_validation_error(e) for e in exc.errors())) from None

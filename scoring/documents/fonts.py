@@ -11,6 +11,8 @@ import shutil
 import subprocess
 from enum import StrEnum
 
+from scoring.common.errors import ReviewError
+
 # The faces of Debian's fonts-noto-cjk, present on every machine of the project (see README); every stack ends
 # with one of them so that a document renders even where none of the office's usual faces is installed.
 SERIF = "Noto Serif CJK SC"  # 宋体-like (Source Han Serif); its Bold stands in for 小标宋 in titles
@@ -44,8 +46,10 @@ WORD_FONTS: dict[FontRole, str] = {FontRole.SONG: "宋体", FontRole.HEI: "黑�
 WORD_LATIN = "Times New Roman"
 
 
-class FontMissing(RuntimeError):
-    """No Chinese font is installed (or fontconfig is missing); the message is for users and says what to install."""
+class FontMissing(ReviewError):
+    """No Chinese font is installed (or fontconfig is missing); the message says what to install. A user is told:
+    it is the server's operator who must act, and the Chinese message says how, so a page shows it and the command
+    line prints it rather than a traceback."""
 
 
 def _fc_list() -> str:

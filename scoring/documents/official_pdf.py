@@ -388,7 +388,8 @@ def _worker() -> None:
 
 
 class WorkerFailed(RuntimeError):
-    """A worker process rendering letters ended without a result."""
+    """A worker process rendering letters ended without a result. Not a ReviewError: it wraps whatever went wrong in
+    the worker, a bug in the rendering as much as a killed process, so it surfaces as the traceback of a bug."""
 
 
 def _serve(chunks: queue.SimpleQueue, results: queue.SimpleQueue) -> None:

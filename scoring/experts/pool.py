@@ -7,10 +7,11 @@ from enum import StrEnum
 
 import duckdb
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from scoring.common import clock
 from scoring.common.access import Grant, Permission, Principal, Role, require
+from scoring.common.errors import ReviewError
 from scoring.experts.conflicts import find_conflicts
 from scoring.intake.credit_code import CodeStatus, read_credit_code
 from scoring.common.disciplines import Discipline
@@ -19,6 +20,7 @@ from scoring.documents.expert_workbook import ParsedExperts, read_expert_files, 
 from scoring.intake.importer import distinct_uploads
 from scoring.common.models import (
     ActionKind,
+    Affiliation,
     Application,
     City,
     Conflict,
@@ -33,6 +35,7 @@ from scoring.common.models import (
     Severity,
     compact_code,
 )
+from scoring.common.normalize import explain_validation_error
 from scoring.common.presentation import display_value
 from scoring.storage import Storage, StorageError, Transaction
 from scoring.storage import expert_store as store
@@ -40,7 +43,7 @@ from scoring.storage import expert_store as store
 POOL_ENTITY = "experts"
 
 
-class ExpertError(Exception):
+class ExpertError(ReviewError):
     """A request about the pool that cannot be done; the message is for users."""
 
 
@@ -188,6 +191,21 @@ def get_expert(storage: Storage, principal: Principal, expert_id: str) -> Expert
     if principal.expert_id != expert_id:
         require(principal, Permission.VIEW_EXPERTS)
     return store.load_expert(storage, expert_id)
+
+
+def edited_expert(expert: Expert, values: dict, affiliations: list[dict]) -> Expert:
+    """The expert with the fields and the affiliation rows of the edit form, or ExpertError naming each field that
+    is wrong (a problem of an affiliation row under “兼职与工作经历”)."""
+    def title(loc: tuple) -> str:
+        field = Expert.model_fields.get(str(loc[0])) if loc else None
+        return field.title if field else "兼职与工作经历"
+
+    try:
+        return Expert.model_validate({**expert.model_dump(), **values,
+                                      "affiliations": [Affiliation.model_validate(a) for a in affiliations]})
+    except ValidationError as exc:
+        problems = "；".join(f"{title(e['loc'])}：{explain_validation_error(e)}" for e in exc.errors())
+        raise ExpertError(problems) from None
 
 
 def update_expert(storage: Storage, principal: Principal, expert: Expert, reason: str) -> Expert:

@@ -9,7 +9,8 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -132,6 +133,17 @@ def _folder(review_round: ReviewRound, root: Path | None) -> Path:
     return Path(root or export_root()) / review_round.batch_id / review_round.round_id
 
 
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """A folder the server cannot write (no space, no permission) is for its operator to fix: a PublicityError that
+    says so, raised inside the transaction so that the audit entry of the file is not kept either."""
+    try:
+        yield
+    except OSError as exc:
+        raise PublicityError(f"无法写入导出目录 {folder}（{exc.strerror or exc}），"
+                             "请联系系统管理员检查磁盘空间和目录权限。") from exc
+
+
 def _write(storage: Storage, principal: Principal, review_round: ReviewRound, kind: ExportKind, fmt: str,
            content: bytes, root: Path | None, detail: dict | None = None) -> PublicityExport:
     digest = hashlib.sha256(content).hexdigest()
@@ -141,8 +153,9 @@ def _write(storage: Storage, principal: Principal, review_round: ReviewRound, ki
     with storage.transaction(principal.actor) as tx:
         tx.audit(PUBLICITY_EXPORT, round_entity(review_round.batch_id, review_round.round_id), "",
                  {"path": str(path), "sha256": digest, "kind": kind, "format": fmt, **(detail or {})})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        with _writing(folder):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
     return PublicityExport(path=path, filename=filename, sha256=digest, kind=kind, format=fmt, content=content)
 
 
@@ -207,11 +220,12 @@ def generate_letters(storage: Storage, principal: Principal, round_id: str,
     with storage.transaction(principal.actor) as tx:
         tx.audit(PUBLICITY_EXPORT, round_entity(review_round.batch_id, round_id), "",
                  {"kind": "letters", **batch.model_dump(mode="json")})
-        folder.mkdir(parents=True, exist_ok=False)
-        for name, content in documents.items():
-            (folder / name).write_bytes(content)
-        merged.path.write_bytes(merged_pdf)
-        zipped.path.write_bytes(archive)
+        with _writing(base):
+            folder.mkdir(parents=True, exist_ok=False)
+            for name, content in documents.items():
+                (folder / name).write_bytes(content)
+            merged.path.write_bytes(merged_pdf)
+            zipped.path.write_bytes(archive)
     return batch
 
 

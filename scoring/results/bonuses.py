@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
+from scoring.common.errors import ReviewError
 from scoring.common.models import Application, compact_code
 from scoring.results.ordering import capped_bonus
 from scoring.rounds.review_rounds import ReviewRound, round_rubric, stored_round
@@ -16,7 +17,7 @@ from scoring.storage import Storage
 from scoring.storage import bonus_queries as q
 
 
-class BonusError(Exception):
+class BonusError(ReviewError):
     """A bonus check that cannot be recorded; the message is for users."""
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
+from scoring.common.errors import ReviewError
 from scoring.common.models import compact_code
 from scoring.results.ranking import RankingRow, round_ranking
 from scoring.rounds.review_rounds import stored_round
@@ -18,7 +19,7 @@ from scoring.storage import Storage
 from scoring.storage import meeting_queries as q
 
 
-class MeetingError(Exception):
+class MeetingError(ReviewError):
     """A decision that cannot be recorded; the message is for users."""
 
 

@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring.common.access import Permission, Principal, require
+from scoring.common.errors import ReviewError
 from scoring.results.meeting import Decision, RecordedDecision, current_decisions
 from scoring.results.ranking import RankingRow, round_ranking
 from scoring.rounds.review_rounds import checked_reason, stored_round
@@ -22,7 +23,7 @@ from scoring.storage import Storage
 from scoring.storage import meeting_queries as q
 
 
-class ShortlistError(Exception):
+class ShortlistError(ReviewError):
     """A shortlist that cannot be frozen; the message is for users."""
 
 

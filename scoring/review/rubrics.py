@@ -14,6 +14,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from scoring.common.errors import ReviewError
 from scoring.review.figures import FIGURE_KEYS, FigureKey
 from scoring.common.models import PriorityKind, RoundKind
 from scoring.common.normalize import explain_validation_error
@@ -286,7 +287,7 @@ class RubricIssue(BaseModel):
         return f"{'，'.join(where)}：{self.message}"
 
 
-class RubricError(Exception):
+class RubricError(ReviewError):
     """A rubric file that cannot be used; `issues` locates each problem."""
 
     def __init__(self, issues: list[RubricIssue]):

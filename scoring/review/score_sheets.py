@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scoring.common.access import AccessDenied, Permission, Principal, require
+from scoring.common.errors import ReviewError
 from scoring.common.models import (
     ActionKind,
     Application,
@@ -30,7 +31,7 @@ from scoring.storage import expert_store, sheet_store
 from scoring.storage import round_store
 
 
-class ScoringError(Exception):
+class ScoringError(ReviewError):
     """A score sheet request that cannot be done; the message is for users."""
 
 

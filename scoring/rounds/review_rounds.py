@@ -10,6 +10,7 @@ import pandas as pd
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from scoring.common.access import Permission, Principal, require
+from scoring.common.errors import ReviewError
 from scoring.experts.pool import changes
 from scoring.common.normalize import explain_validation_error
 from scoring.review.rubrics import Rubric, RubricError, find_rubric, parse_rubric
@@ -20,7 +21,7 @@ from scoring.storage import round_store as store
 from scoring.storage import sheet_store
 
 
-class RoundError(Exception):
+class RoundError(ReviewError):
     """A request about a round or its assignment that cannot be done; the message is for users."""
 
 

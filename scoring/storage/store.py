@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from scoring.common import clock
+from scoring.common.errors import ReviewError
 from scoring.common.models import (
     ActionKind,
     Application,
@@ -29,7 +30,7 @@ from scoring.storage import queries as q
 from scoring.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-class StorageError(Exception):
+class StorageError(ReviewError):
     """A storage rule was broken (e.g. a write without an audit entry); the message is for users."""
 
 

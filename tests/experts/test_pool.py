@@ -16,6 +16,7 @@ from scoring.experts.pool import (
     deactivate_expert,
     declare_conflict,
     declared_conflicts,
+    edited_expert,
     get_expert,
     import_experts,
     list_experts,
@@ -242,6 +243,19 @@ def test_update_without_a_change_or_a_reason_is_refused(storage):
         update_expert(storage, STAFF, make_expert(), "核对")
     with pytest.raises(ExpertError, match="必须填写理由"):
         update_expert(storage, STAFF, make_expert(title="教授"), " ")
+
+
+def test_the_edit_form_names_each_wrong_field_and_puts_an_affiliation_row_under_its_table():
+    expert = make_expert()
+    late_start = {"unit_name": "大连测试大学", "kind": "兼职", "start": date(2023, 5, 1), "end": date(2022, 1, 1)}
+
+    edited = edited_expert(expert, {"phone": "13800000000"}, [{**late_start, "start": date(2021, 1, 1)}])
+
+    assert edited.phone == "13800000000" and edited.affiliations[0].unit_name == "大连测试大学"
+    with pytest.raises(ExpertError, match="^姓名：至少需要 2 个字符$"):
+        edited_expert(expert, {"name": "张"}, [])
+    with pytest.raises(ExpertError, match="^兼职与工作经历：起始日期晚于终止日期$"):
+        edited_expert(expert, {}, [late_start])
 
 
 def test_observers_read_the_pool_but_may_not_change_it(storage):

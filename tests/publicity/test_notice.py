@@ -7,12 +7,14 @@ import pytest
 
 from scoring.common import clock
 from scoring.common.access import AccessDenied
+from scoring.common.errors import InputError
 from scoring.publicity.confirmation import (
     LetterSettings,
     assign_numbers,
     confirm_list,
     current_confirmation,
     document_numbers,
+    funding_wan,
     prepare_letters,
     save_letter_settings,
 )
@@ -260,6 +262,12 @@ def test_without_funding_the_sections_renumber_and_a_blank_date_is_kept_for_repr
 
     assert [s.heading for s in letters[0].sections] == ["一、建设任务", "二、验收与评估"]
     assert letters == reprinted and letters[0].issued_on == date(2023, 6, 20)
+
+
+def test_funding_as_typed_is_kept_to_two_places_and_text_is_refused_as_input():
+    assert (funding_wan(" 50 "), funding_wan(""), funding_wan("12.345")) == (Decimal("50.00"), None, Decimal("12.34"))
+    with pytest.raises(InputError, match="^启动资金“五十”不是数字"):
+        funding_wan("五十")
 
 
 def test_letters_need_a_confirmed_list(storage):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from scoring.common.access import AccessDenied
+from scoring.common.errors import InputError
 from scoring.publicity.workdays import (
     CalendarSource,
     DayKind,
@@ -15,6 +16,7 @@ from scoring.publicity.workdays import (
     parse_days,
     work_calendar,
     working_period,
+    year_holidays,
 )
 from tests.builders.rounds import OBSERVER, STAFF, sample_storage
 
@@ -102,6 +104,26 @@ def test_unreadable_dates_name_the_field_and_the_part(text, message):
 def test_an_inconsistent_year_is_refused(holidays, workdays, message):
     with pytest.raises(ValueError, match=message):
         YearHolidays(year=2099, holidays=holidays, workdays=workdays)
+
+
+@pytest.mark.parametrize(("holidays", "workdays", "message"), [
+    ("2099-13-01", "", "^放假日期：“2099-13-01”不是日期或日期范围"),
+    ("2099-10-01", "2099-10-05", "^调休上班日期 2099-10-05 不是周六或周日$"),
+    ("", "", "^请至少录入一个放假日期$")])
+def test_a_year_typed_into_a_form_is_refused_as_input_naming_the_problem(holidays, workdays, message):
+    with pytest.raises(InputError, match=message):
+        year_holidays(2099, holidays, workdays)
+
+
+def test_a_year_typed_into_a_form_reads_its_ranges():
+    entered = year_holidays(2099, "2099-10-01~2099-10-03", "2099-09-27", "国办发明电〔2098〕1号")
+
+    assert (len(entered.holidays), entered.workdays, entered.note) == (3, [date(2099, 9, 27)], "国办发明电〔2098〕1号")
+
+
+def test_a_period_of_no_working_days_is_refused_as_input():
+    with pytest.raises(InputError, match="1 至 60 个工作日"):
+        working_period(LIBRARY, date(2023, 6, 5), 0)
 
 
 def test_an_entered_year_is_stored_audited_and_replaced_by_a_later_entry(tmp_path):
