@@ -3,17 +3,16 @@ comments written, recusals declared, sheets sent back — and staff's rating fro
 for the next round's choice of experts."""
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
-from scoring.common.models import compact_code
+from scoring.common.models import ActionKind, compact_code
 from scoring.rounds.review_rounds import RoundError, checked_reason, stored_round
 from scoring.storage import Storage
-from scoring.storage import rating_queries as q
+from scoring.storage import rating_store as store
 
 
 class Rating(StrEnum):
@@ -67,9 +66,7 @@ def round_work(storage: Storage, principal: Principal, round_id: str) -> list[Ex
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
     deadline = review_round.closes_at or review_round.closed_at
-    rows = storage.cursor().execute(q.EXPERT_WORK, {"round_id": round_id, "deadline": deadline}).fetchall()
-    fields = ("expert_id", "assigned", "submitted", "late", "recused", "reopened", "scored", "commented")
-    return [ExpertWork(**dict(zip(fields, row))) for row in rows]
+    return [ExpertWork(**figures._asdict()) for figures in store.work_figures(storage, round_id, deadline)]
 
 
 def rate_expert(storage: Storage, principal: Principal, round_id: str, expert_id: str, rating: Rating,
@@ -84,9 +81,8 @@ def rate_expert(storage: Storage, principal: Principal, round_id: str, expert_id
     if work is None:
         raise RoundError(f"专家 {expert_id} 未参加评审轮次 {round_id}。")
     with storage.transaction(principal.actor) as tx:
-        tx.execute(q.SUPERSEDE_RATING, [tx.now, round_id, expert_id])
-        tx.execute(q.INSERT_RATING, [round_id, expert_id, str(rating), note, work.model_dump_json(), tx.actor, tx.now])
-        tx.audit("expert.rate", f"expert/{expert_id}/rating/{round_id}", note,
+        store.replace_rating(tx, round_id, expert_id, str(rating), note, work.model_dump_json())
+        tx.audit(ActionKind.EXPERT_RATE, f"expert/{expert_id}/rating/{round_id}", note,
                  {"rating": str(rating), "figures": work.summary()})
         return ExpertRating(round_id=round_id, expert_id=expert_id, rating=rating, note=note, figures=work,
                             rated_by=tx.actor, rated_at=tx.now)
@@ -96,8 +92,6 @@ def expert_ratings(storage: Storage, principal: Principal, expert_id: str | None
                    round_id: str | None = None) -> list[ExpertRating]:
     """The ratings in force, newest first: one expert's record, or one round's."""
     require(principal, Permission.VIEW_EXPERTS)
-    rows = storage.cursor().execute(q.SELECT_RATINGS, {"expert_id": compact_code(expert_id) if expert_id else None,
-                                                       "round_id": round_id}).fetchall()
-    return [ExpertRating(round_id=r, expert_id=e, rating=Rating(rating), note=note,
-                         figures=ExpertWork(**json.loads(figures)), rated_by=by, rated_at=at)
-            for r, e, rating, note, figures, by, at in rows]
+    records = store.load_ratings(storage, compact_code(expert_id) if expert_id else None, round_id)
+    return [ExpertRating(**{**r._asdict(), "rating": Rating(r.rating),
+                            "figures": ExpertWork.model_validate_json(r.figures)}) for r in records]

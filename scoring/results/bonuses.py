@@ -9,12 +9,12 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
 from scoring.common.errors import ReviewError
-from scoring.common.models import Application, compact_code
+from scoring.common.models import ActionKind, Application, compact_code
 from scoring.results.ordering import capped_bonus
 from scoring.rounds.review_rounds import ReviewRound, round_rubric, stored_round
 from scoring.review.rubrics import BonusItem, Rubric
 from scoring.storage import Storage
-from scoring.storage import bonus_queries as q
+from scoring.storage import bonus_store as store
 
 
 class BonusError(ReviewError):
@@ -83,10 +83,10 @@ def bonus_lines(rubric: Rubric, application: Application, checks: dict[str, Bonu
 
 
 def _checks(storage: Storage, round_id: str, credit_code: str | None = None) -> dict[str, dict[str, BonusCheck]]:
-    rows = storage.cursor().execute(q.SELECT_BONUS_CHECKS, {"round_id": round_id, "credit_code": credit_code})
     checks: dict[str, dict[str, BonusCheck]] = {}
-    for code, bonus_id, verified, note, by, at in rows.fetchall():
-        checks.setdefault(code, {})[bonus_id] = BonusCheck(verified=verified, note=note, checked_by=by, checked_at=at)
+    for c in store.load_checks(storage, round_id, credit_code):
+        checks.setdefault(c.credit_code, {})[c.bonus_id] = BonusCheck(verified=c.verified, note=c.note,
+                                                                      checked_by=c.checked_by, checked_at=c.checked_at)
     return checks
 
 
@@ -120,7 +120,6 @@ def check_bonus(storage: Storage, principal: Principal, round_id: str, credit_co
     if application is None:
         raise BonusError(f"批次 {review_round.batch_id} 中没有统一社会信用代码为 {credit_code} 的申报书。")
     with storage.transaction(principal.actor) as tx:
-        tx.execute(q.SUPERSEDE_BONUS_CHECK, [tx.now, round_id, credit_code, bonus_id])
-        tx.execute(q.INSERT_BONUS_CHECK, [round_id, credit_code, bonus_id, verified, note, tx.actor, tx.now])
-        tx.audit("bonus.check", f"bonus/{round_id}/{credit_code}/{bonus_id}", note, {"verified": verified})
+        store.replace_check(tx, round_id, credit_code, bonus_id, verified, note)
+        tx.audit(ActionKind.BONUS_CHECK, f"bonus/{round_id}/{credit_code}/{bonus_id}", note, {"verified": verified})
     return bonus_lines(rubric, application, _checks(storage, round_id, credit_code).get(credit_code, {}))

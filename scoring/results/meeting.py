@@ -7,16 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
 from scoring.common.errors import ReviewError
-from scoring.common.models import compact_code
+from scoring.common.models import ActionKind, compact_code
 from scoring.results.ranking import RankingRow, round_ranking
 from scoring.rounds.review_rounds import stored_round
 from scoring.storage import Storage
-from scoring.storage import meeting_queries as q
+from scoring.storage import meeting_store as store
 
 
 class MeetingError(ReviewError):
@@ -70,10 +69,8 @@ class DecisionChange(BaseModel):
 def current_decisions(storage: Storage, principal: Principal, round_id: str) -> dict[str, RecordedDecision]:
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
-    rows = storage.cursor().execute(q.SELECT_DECISIONS, [round_id]).fetchall()
-    return {code: RecordedDecision(credit_code=code, decision=Decision(decision), reason=reason,
-                                   against_ranking=against, rank_then=rank_then, decided_by=by, decided_at=at)
-            for code, decision, reason, against, rank_then, by, at in rows}
+    return {d.credit_code: RecordedDecision(**{**d._asdict(), "decision": Decision(d.decision)})
+            for d in store.load_decisions(storage, round_id)}
 
 
 def against_ranking(ranks: dict[str, int | None], decisions: dict[str, Decision]) -> set[str]:
@@ -144,15 +141,10 @@ def record_decisions(storage: Storage, principal: Principal, round_id: str, requ
                                    "必须单独说明理由。")
             if len(change.reason or bulk_reason) < 2:
                 raise MeetingError(f"{change.unit_name}的决定缺少理由。")
-        frame = pd.DataFrame([{"round_id": round_id, "credit_code": c.credit_code, "decision": str(c.after),
-                               "reason": c.reason or bulk_reason, "against_ranking": c.against_ranking,
-                               "rank_then": c.rank, "decided_by": tx.actor, "decided_at": tx.now} for c in changes])
-        frame["rank_then"] = frame["rank_then"].astype("Int64")
-        tx.cursor.register("incoming_decisions", frame)
-        tx.execute(q.SUPERSEDE_DECISIONS, {"now": tx.now, "round_id": round_id})
-        tx.execute(q.INSERT_DECISIONS)
-        tx.cursor.unregister("incoming_decisions")
-        tx.audit_many([("meeting.decide", f"decision/{round_id}/{c.credit_code}", c.reason or bulk_reason,
+        store.replace_decisions(tx, round_id, [
+            store.NewDecision(credit_code=c.credit_code, decision=str(c.after), reason=c.reason or bulk_reason,
+                              against_ranking=c.against_ranking, rank_then=c.rank) for c in changes])
+        tx.audit_many([(ActionKind.MEETING_DECIDE, f"decision/{round_id}/{c.credit_code}", c.reason or bulk_reason,
                         {"before": c.before, "after": str(c.after), "rank": c.rank,
                          "against_ranking": c.against_ranking}) for c in changes])
     return changes

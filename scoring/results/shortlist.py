@@ -15,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring.common.access import Permission, Principal, require
 from scoring.common.errors import ReviewError
+from scoring.common.models import ActionKind
 from scoring.results.meeting import Decision, RecordedDecision, current_decisions
 from scoring.results.ranking import RankingRow, round_ranking
 from scoring.rounds.review_rounds import checked_reason, stored_round
 from scoring.review.rubrics import points_text
 from scoring.storage import Storage
-from scoring.storage import meeting_queries as q
+from scoring.storage import meeting_store as store
 
 
 class ShortlistError(ReviewError):
@@ -167,12 +168,11 @@ def freeze_shortlist(storage: Storage, principal: Principal, round_id: str, rule
         raise ShortlistError("按此规则没有入选单位。")
     digest = content_sha256(rule, proposed.entries)
     with storage.transaction(principal.actor) as tx:
-        versions = [v for (v, *_rest) in tx.execute(q.SELECT_SHORTLISTS, [round_id]).fetchall()]
-        version = (max(versions) if versions else 0) + 1
+        version = store.last_shortlist_version(tx, round_id) + 1
         data = json.dumps({"rule": rule.model_dump(mode="json"),
                            "entries": [e.model_dump(mode="json") for e in proposed.entries]}, ensure_ascii=False)
-        tx.execute(q.INSERT_SHORTLIST, [round_id, version, data, digest, reason, tx.actor, tx.now])
-        tx.audit("shortlist.freeze", f"shortlist/{review_round.batch_id}/{round_id}/{version}", reason,
+        store.insert_shortlist(tx, round_id, version, data=data, sha256=digest, reason=reason)
+        tx.audit(ActionKind.SHORTLIST_FREEZE, f"shortlist/{review_round.batch_id}/{round_id}/{version}", reason,
                  {"sha256": digest, "entries": len(proposed.entries), "rule": rule.describe()})
         return Shortlist(round_id=round_id, version=version, rule=rule, entries=proposed.entries, sha256=digest,
                          reason=reason, created_by=tx.actor, created_at=tx.now)
@@ -183,9 +183,9 @@ def shortlists(storage: Storage, principal: Principal, round_id: str) -> list[Sh
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
     result = []
-    for version, data, digest, reason, by, at in storage.cursor().execute(q.SELECT_SHORTLISTS, [round_id]).fetchall():
-        content = json.loads(data)
-        result.append(Shortlist(round_id=round_id, version=version, rule=ShortlistRule(**content["rule"]),
-                                entries=[ShortlistEntry(**e) for e in content["entries"]], sha256=digest,
-                                reason=reason, created_by=by, created_at=at))
+    for frozen in store.load_shortlists(storage, round_id):
+        content = json.loads(frozen.data)
+        result.append(Shortlist(round_id=frozen.round_id, version=frozen.version, rule=ShortlistRule(**content["rule"]),
+                                entries=[ShortlistEntry(**e) for e in content["entries"]], sha256=frozen.sha256,
+                                reason=frozen.reason, created_by=frozen.created_by, created_at=frozen.created_at))
     return result

@@ -17,9 +17,10 @@ INSERT_DECISIONS = """
     FROM incoming_decisions
 """
 SELECT_SHORTLISTS = """
-    SELECT version, data, sha256, reason, created_by, created_at FROM shortlist_versions
+    SELECT round_id, version, data, sha256, reason, created_by, created_at FROM shortlist_versions
     WHERE round_id = ? ORDER BY version
 """
+LAST_SHORTLIST_VERSION = "SELECT coalesce(max(version), 0) FROM shortlist_versions WHERE round_id = ?"
 INSERT_SHORTLIST = """
     INSERT INTO shortlist_versions (round_id, version, data, sha256, reason, created_by, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)
