@@ -1,10 +1,12 @@
 """The server: Streamlit's own ASGI app (st.App) around review_app.py, with what a page cannot do itself — print the
-first start's set-up address when the server starts. `./dev run` runs `streamlit run serve.py`."""
+first start's set-up address when the server starts and run the scheduled backups. `./dev run` runs
+`streamlit run serve.py`."""
 from __future__ import annotations
 
 import logging
 import os
 import sys
+import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -31,7 +33,14 @@ async def lifespan(_app):
     token = setup_link.issue_if_needed(store)
     if token:
         server.print_setup_address(token)
-    yield
+    stop = threading.Event()
+    timer = threading.Thread(target=server.run_backup_schedule, args=(store, stop), name="backup-schedule", daemon=True)
+    timer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        timer.join(timeout=5)
 
 
 app = st.App("review_app.py", lifespan=lifespan)

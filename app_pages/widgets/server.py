@@ -1,13 +1,17 @@
-"""What the server process itself says and serves apart from the pages: its own address and the set-up address it
-prints while no administrator exists."""
+"""What the server process itself says and does apart from the pages: its own address, the set-up address it prints
+while no administrator exists, and the timer of the scheduled backups."""
 from __future__ import annotations
 
 import os
 import sys
+import threading
 
 import streamlit as st
 
 from scoring.common import clock, setup_link
+from scoring.storage import Storage, StorageError, backup
+
+SCHEDULE_CHECK_SECONDS = 60
 
 
 def own_address() -> str:
@@ -24,3 +28,17 @@ def print_setup_address(token: str) -> None:
     who reaches the server could read it."""
     print(f"{clock.now():%Y-%m-%d %H:%M:%S} {setup_link.announcement(setup_link.address(own_address(), token))}",
           file=sys.stderr, flush=True)
+
+
+def run_backup_schedule(store: Storage, stop: threading.Event) -> None:
+    """Once a minute: a backup when the setting asks for one (备份与恢复 → 自动备份间隔). A failure is printed and
+    tried again at the next check: the timer must outlive a full disk that an administrator then clears."""
+    while not stop.wait(SCHEDULE_CHECK_SECONDS):
+        try:
+            made = backup.scheduled_backup(store)
+        except (StorageError, OSError) as exc:
+            print(f"{clock.now():%Y-%m-%d %H:%M:%S} 自动备份失败：{exc}", file=sys.stderr, flush=True)
+        else:
+            if made:
+                print(f"{clock.now():%Y-%m-%d %H:%M:%S} 已自动备份：{made.path}（SHA-256 {made.sha256}）",
+                      file=sys.stderr, flush=True)

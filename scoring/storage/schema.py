@@ -1,5 +1,6 @@
 """The DuckDB schema as numbered migrations; the database records which ones it has applied."""
 from scoring.storage.schema_accounts import ACCOUNTS_SCHEMA
+from scoring.storage.schema_backup import BACKUP_SCHEMA
 from scoring.storage.schema_experts import EXPERTS_SCHEMA
 from scoring.storage.schema_rounds import ROUNDS_SCHEMA
 from scoring.storage.schema_publicity import PUBLICITY_SCHEMA
@@ -98,6 +99,7 @@ MIGRATIONS: list[list[str]] = [
     RATINGS_SCHEMA,
     PUBLICITY_SCHEMA,
     SETUP_SCHEMA,
+    BACKUP_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
