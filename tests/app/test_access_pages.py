@@ -114,10 +114,10 @@ def test_logging_in_as_staff_opens_the_staff_pages(store):
     assert "张三" in " ".join(m.value for m in at.sidebar.markdown)
 
 
-def test_an_administrator_also_gets_users_and_roles(store):
+def test_an_administrator_also_gets_users_and_roles_and_backups(store):
     at = signed_in(store, "chief", "处长", Grant(role=Role.ADMIN)).run()
 
-    assert openable(at) == STAFF_PAGES | {"users.py"}
+    assert openable(at) == STAFF_PAGES | {"users.py", "backups.py"}
 
 
 def test_logout_revokes_the_session_and_returns_to_the_login_page(app, store):
