@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from scoring.common.access import Permission, Principal, require
 from scoring.rounds.review_rounds import round_rubric, stored_round
 from scoring.storage import Storage
-from scoring.storage import aggregation_queries as q
+from scoring.storage import aggregation_store as store
 
 SCORE_PLACES = Decimal("0.01")
 
@@ -72,22 +72,17 @@ def aggregate_round(storage: Storage, principal: Principal, round_id: str) -> li
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
     drop_from = round_rubric(storage, review_round).aggregation.trim_from_sheets
-    cursor = storage.cursor()
-    criterion_means: dict[str, dict[str, Decimal]] = {}
-    columns = cursor.execute(q.CRITERION_MEAN_CENTS, {"round_id": round_id}).fetchnumpy()
-    for code, criterion_id, cents in zip(columns["credit_code"].tolist(), columns["criterion_id"].tolist(),
-                                         columns["mean_cents"].tolist()):
-        criterion_means.setdefault(code, {})[criterion_id] = Decimal(cents).scaleb(-2)
+    criterion_means = store.criterion_means(storage, round_id)
     scores = []
-    for code, sheets, total_sum, lowest, highest, lowest_expert, highest_expert, spread in cursor.execute(
-            q.APPLICATION_TOTALS, {"round_id": round_id}).fetchall():
-        score, trimmed = _expert_score(total_sum, lowest, highest, sheets, drop_from)
-        dropped = {highest_expert: DroppedTotal.HIGHEST, lowest_expert: DroppedTotal.LOWEST} if trimmed else {}
+    for t in store.application_totals(storage, round_id):
+        score, trimmed = _expert_score(t.total_sum, t.lowest, t.highest, t.sheets, drop_from)
+        dropped = {t.highest_expert: DroppedTotal.HIGHEST, t.lowest_expert: DroppedTotal.LOWEST} if trimmed else {}
         # model_construct: every value is typed by the query or computed above; a round has thousands of these.
         scores.append(ApplicationScore.model_construct(
-            credit_code=code, sheets=sheets, mean=rounded(total_sum / sheets), expert_score=score, trimmed=trimmed,
-            lowest=lowest, highest=highest, lowest_expert=lowest_expert, highest_expert=highest_expert, dropped=dropped,
-            spread=float(spread or 0.0), criterion_means=criterion_means.get(code, {})))
+            credit_code=t.credit_code, sheets=t.sheets, mean=rounded(t.total_sum / t.sheets), expert_score=score,
+            trimmed=trimmed, lowest=t.lowest, highest=t.highest, lowest_expert=t.lowest_expert,
+            highest_expert=t.highest_expert, dropped=dropped, spread=float(t.spread or 0.0),
+            criterion_means=criterion_means.get(t.credit_code, {})))
     return scores
 
 
@@ -96,8 +91,8 @@ def sheet_totals(storage: Storage, principal: Principal, round_id: str) -> dict[
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
     totals: dict[str, dict[str, Decimal]] = {}
-    for code, expert_id, total in storage.cursor().execute(q.SHEET_TOTALS, {"round_id": round_id}).fetchall():
-        totals.setdefault(code, {})[expert_id] = total
+    for sheet in store.sheet_totals(storage, round_id):
+        totals.setdefault(sheet.credit_code, {})[sheet.expert_id] = sheet.total
     return totals
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from scoring.common.access import Permission, Principal, require
@@ -14,7 +13,7 @@ from scoring.results.aggregation import ApplicationScore, aggregate_round, round
 from scoring.rounds.review_rounds import round_rubric, stored_round
 from scoring.review.rubrics import points_text
 from scoring.storage import Storage
-from scoring.storage import aggregation_queries as q
+from scoring.storage import aggregation_store as store
 
 # An expert is flagged once they score on average further than this share of the disagreement threshold from the
 # applications' means, over at least MIN_SHEETS_FOR_TENDENCY sheets.
@@ -60,30 +59,24 @@ def round_flags(storage: Storage, principal: Principal, round_id: str,
                 message=f"各专家总分极差 {points_text(score.range)} 分，超过阈值 {points_text(threshold)} 分"
                         f"（最高 {points_text(score.highest)} 分，最低 {points_text(score.lowest)} 分）",
                 sheets=((score.credit_code, score.highest_expert), (score.credit_code, score.lowest_expert))))
-    cursor = storage.cursor()
-    for expert_id, sheets, compared, deviation, lowest, highest in cursor.execute(
-            q.EXPERT_TENDENCIES, {"round_id": round_id}).fetchall():
-        if compared >= MIN_SHEETS_FOR_TENDENCY and abs(deviation) > threshold * TENDENCY_SHARE:
-            lenient = deviation > 0
+    for t in store.expert_tendencies(storage, round_id):
+        if t.compared >= MIN_SHEETS_FOR_TENDENCY and abs(t.deviation) > threshold * TENDENCY_SHARE:
+            lenient = t.deviation > 0
             flags.append(Flag(
-                kind=FlagKind.LENIENT if lenient else FlagKind.SEVERE, expert_id=expert_id,
-                message=f"在 {compared} 份申报书上平均比各申报书均分{'高' if lenient else '低'} "
-                        f"{points_text(rounded(abs(Decimal(deviation))))} 分"))
-        if sheets >= MIN_SHEETS_FOR_TENDENCY and lowest == highest:
-            flags.append(Flag(kind=FlagKind.SAME_TOTAL, expert_id=expert_id,
-                              message=f"已提交的 {sheets} 份评分表总分均为 {points_text(lowest)} 分"))
-    maxima = pd.DataFrame([{"criterion_id": c.id, "max_points": float(c.max_points)} for c in rubric.criteria])
-    cursor.register("criterion_maxima", maxima)
+                kind=FlagKind.LENIENT if lenient else FlagKind.SEVERE, expert_id=t.expert_id,
+                message=f"在 {t.compared} 份申报书上平均比各申报书均分{'高' if lenient else '低'} "
+                        f"{points_text(rounded(abs(Decimal(t.deviation))))} 分"))
+        if t.sheets >= MIN_SHEETS_FOR_TENDENCY and t.lowest == t.highest:
+            flags.append(Flag(kind=FlagKind.SAME_TOTAL, expert_id=t.expert_id,
+                              message=f"已提交的 {t.sheets} 份评分表总分均为 {points_text(t.lowest)} 分"))
     criteria = {c.id: c for c in rubric.criteria}
-    for code, expert_id, criterion_id, points in cursor.execute(q.EXTREMES_WITHOUT_COMMENT,
-                                                                {"round_id": round_id}).fetchall():
-        criterion = criteria[criterion_id]
-        which = "满分" if points == criterion.max_points else "零分"
+    for e in store.extremes_without_comment(storage, round_id, {c.id: c.max_points for c in rubric.criteria}):
+        criterion = criteria[e.criterion_id]
+        which = "满分" if e.points == criterion.max_points else "零分"
         # model_construct: the values come typed from the query, and a careless round can give tens of thousands.
-        flags.append(Flag.model_construct(kind=FlagKind.EXTREME_WITHOUT_COMMENT, credit_code=code,
-                                          expert_id=expert_id, sheets=((code, expert_id),),
-                                          message=f"“{criterion.name}”打{which}（{points_text(points)} 分）未写评语"))
-    cursor.unregister("criterion_maxima")
+        flags.append(Flag.model_construct(kind=FlagKind.EXTREME_WITHOUT_COMMENT, credit_code=e.credit_code,
+                                          expert_id=e.expert_id, sheets=((e.credit_code, e.expert_id),),
+                                          message=f"“{criterion.name}”打{which}（{points_text(e.points)} 分）未写评语"))
     order = list(FlagKind)
     return sorted(flags, key=lambda f: (order.index(f.kind), f.credit_code, f.expert_id))
 
@@ -91,8 +84,8 @@ def round_flags(storage: Storage, principal: Principal, round_id: str,
 def _incomplete(storage: Storage, round_id: str) -> list[Flag]:
     """Applications with an assigned, unrecused expert whose sheet is not submitted."""
     missing: dict[str, list[tuple[str, str]]] = {}
-    for code, expert_id, status in storage.cursor().execute(q.UNFINISHED_PAIRS, {"round_id": round_id}).fetchall():
-        missing.setdefault(code, []).append((expert_id, status))
+    for pair in store.unfinished_pairs(storage, round_id):
+        missing.setdefault(pair.credit_code, []).append((pair.expert_id, pair.status))
     return [Flag(kind=FlagKind.INCOMPLETE, credit_code=code,
                  message="未提交评分表：" + "、".join(f"{expert}（{status}）" for expert, status in absent),
                  sheets=tuple((code, expert) for expert, _ in absent))

@@ -18,8 +18,7 @@ from scoring.rounds.review_rounds import ReviewRound, RoundError, RoundMode, rou
 from scoring.review.rubrics import Rubric, TieBreak
 from scoring.review.score_sheets import submitted_sheets
 from scoring.storage import Storage
-from scoring.storage import aggregation_queries as q
-from scoring.storage import round_store, sheet_store
+from scoring.storage import aggregation_store, round_store, sheet_store
 
 
 class ScoreChange(BaseModel):
@@ -49,18 +48,18 @@ def changes_after_close(storage: Storage, principal: Principal, round_id: str) -
     changes = []
     last_submitted: dict[tuple[str, str], Decimal] = {}
     reopened: dict[tuple[str, str], tuple[str, str]] = {}
-    for code, expert_id, _, data, at, by in storage.cursor().execute(q.SUBMISSIONS_AFTER,
-                                                                    {"round_id": round_id}).fetchall():
-        key = (code, expert_id)
-        sheet = ScoreSheet.model_validate_json(data)
+    for kept in aggregation_store.submissions_and_reopenings(storage, round_id):
+        key = (kept.credit_code, kept.expert_id)
+        sheet = kept.sheet
         if sheet.status is SheetStatus.DRAFT:
-            if at >= closed:
-                reopened[key] = (by, sheet.reopened_reason)
+            if kept.recorded_at >= closed:
+                reopened[key] = (kept.recorded_by, sheet.reopened_reason)
             continue
         if key in reopened:
             who, why = reopened.pop(key)
-            changes.append(ScoreChange(credit_code=code, expert_id=expert_id, before=last_submitted.get(key),
-                                       after=sheet.total, reopened_by=who, reason=why, changed_by=by, changed_at=at))
+            changes.append(ScoreChange(credit_code=kept.credit_code, expert_id=kept.expert_id,
+                                       before=last_submitted.get(key), after=sheet.total, reopened_by=who, reason=why,
+                                       changed_by=kept.recorded_by, changed_at=kept.recorded_at))
         last_submitted[key] = sheet.total
     return changes
 

@@ -1,5 +1,6 @@
 """The aggregation of a round's submitted score sheets, in DuckDB: one pass over the criterion rows. Every
-statement takes $round_id."""
+statement takes $round_id, and the sheet states or revision events it selects by as parameters ($submitted …),
+which aggregation_store binds from SheetStatus and RevisionEvent."""
 
 # Each submitted sheet's total; the ranking reads only submitted sheets.
 SHEET_TOTALS_CTE = """
@@ -7,7 +8,7 @@ SHEET_TOTALS_CTE = """
         SELECT s.credit_code, s.expert_id, sum(c.points) AS total
         FROM score_sheets AS s
         JOIN sheet_scores AS c USING (round_id, credit_code, expert_id)
-        WHERE s.round_id = $round_id AND s.status = '已提交'
+        WHERE s.round_id = $round_id AND s.status = $submitted
         GROUP BY s.credit_code, s.expert_id
     )
 """
@@ -41,7 +42,7 @@ CRITERION_MEAN_CENTS = """
            (2 * CAST(sum(c.points) * 100 AS BIGINT) + count(*)) // (2 * count(*)) AS mean_cents
     FROM score_sheets AS s
     JOIN sheet_scores AS c USING (round_id, credit_code, expert_id)
-    WHERE s.round_id = $round_id AND s.status = '已提交'
+    WHERE s.round_id = $round_id AND s.status = $submitted
     GROUP BY s.credit_code, c.criterion_id
 """
 
@@ -69,18 +70,18 @@ EXTREMES_WITHOUT_COMMENT = """
     FROM score_sheets AS s
     JOIN sheet_scores AS c USING (round_id, credit_code, expert_id)
     JOIN criterion_maxima AS m ON m.criterion_id = c.criterion_id
-    WHERE s.round_id = $round_id AND s.status = '已提交' AND trim(c.comment) = ''
+    WHERE s.round_id = $round_id AND s.status = $submitted AND trim(c.comment) = ''
       AND (c.points = 0 OR c.points = m.max_points)
     ORDER BY s.credit_code, s.expert_id, c.criterion_id
 """
 
-# Assignments in force whose sheet is neither submitted nor recused, with the sheet's state ('未开始' when none).
+# Assignments in force whose sheet is neither submitted nor recused, with the sheet's state ($not_started when none).
 UNFINISHED_PAIRS = """
-    SELECT a.credit_code, a.expert_id, coalesce(s.status, '未开始') AS status
+    SELECT a.credit_code, a.expert_id, coalesce(s.status, $not_started) AS status
     FROM assignments AS a
     LEFT JOIN score_sheets AS s USING (round_id, credit_code, expert_id)
     WHERE a.round_id = $round_id AND a.removed_at IS NULL
-      AND coalesce(s.status, '未开始') IN ('未开始', '草稿')
+      AND coalesce(s.status, $not_started) IN ($not_started, $draft)
     ORDER BY a.credit_code, a.expert_id
 """
 
@@ -89,6 +90,6 @@ UNFINISHED_PAIRS = """
 SUBMISSIONS_AFTER = """
     SELECT credit_code, expert_id, revision, data, recorded_at, recorded_by
     FROM sheet_revisions
-    WHERE round_id = $round_id AND event IN ('提交', '退回')
+    WHERE round_id = $round_id AND event IN ($submission, $reopening)
     ORDER BY credit_code, expert_id, revision
 """
