@@ -7,8 +7,8 @@ import streamlit as st
 
 from app_pages.widgets import common
 from scoring.common import clock
-from scoring.common.access import AccessDenied, Permission
-from scoring.storage import StorageError, backup
+from scoring.common.access import Permission
+from scoring.storage import backup
 from scoring.storage.backup import BackupSettings
 
 # A backup holds every account's password hash and all applications: the same trust as managing accounts.
@@ -22,11 +22,8 @@ st.caption(f"备份目录：{directory.resolve()}（环境变量 SCORING_BACKUPS
 
 
 def attempt(action, success: str) -> None:
-    try:
+    with common.shown_errors():
         result = action()
-    except (StorageError, AccessDenied) as exc:
-        st.error(str(exc))
-    else:
         common.flash(success.format(result=result))
         st.rerun()
 

@@ -36,7 +36,7 @@ def run_backup_schedule(store: Storage, stop: threading.Event) -> None:
     while not stop.wait(SCHEDULE_CHECK_SECONDS):
         try:
             made = backup.scheduled_backup(store)
-        except (StorageError, OSError) as exc:
+        except StorageError as exc:  # a full disk too (BackupError): printed, and tried again at the next check
             print(f"{clock.now():%Y-%m-%d %H:%M:%S} 自动备份失败：{exc}", file=sys.stderr, flush=True)
         else:
             if made:

@@ -186,11 +186,16 @@ def _prune(directory: Path, keep: int) -> list[str]:
 
 
 def scheduled_backup(storage: Storage, directory: Path | None = None, exports: Path | None = None) -> BackupFile | None:
-    """What the running app's timer calls: a backup when one is due, by the system itself."""
-    newest = next(iter(list_backups(directory or backups_dir())), None)
-    if not is_due(settings(storage), newest.created_at if newest else None, clock.now()):
-        return None
-    return create_backup(storage, Principal.command_line("system:schedule"), "定时自动备份", directory, exports)
+    """What the running app's timer calls: a backup when one is due, by the system itself. A disk that cannot take
+    it (full, not writable) is a BackupError, for the administrator to clear; the timer tries again."""
+    directory = directory or backups_dir()
+    try:
+        newest = next(iter(list_backups(directory)), None)
+        if not is_due(settings(storage), newest.created_at if newest else None, clock.now()):
+            return None
+        return create_backup(storage, Principal.command_line("system:schedule"), "定时自动备份", directory, exports)
+    except OSError as exc:
+        raise BackupError(f"无法写入备份目录 {directory}（{exc.strerror or exc}）") from exc
 
 
 # --- checking and restoring ----------------------------------------------------------------------------

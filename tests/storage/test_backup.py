@@ -148,6 +148,16 @@ def test_the_schedule_backs_up_as_the_system_when_due(paths):
     assert logged.actor == "system:schedule" and logged.reason == "定时自动备份"
 
 
+def test_a_scheduled_backup_the_disk_cannot_take_is_a_backup_error_for_the_timer_to_print(paths):
+    db, exports, directory = paths
+    directory.write_text("a file where the folder should be")
+    with Storage(db) as storage:
+        backup.set_settings(storage, ADMIN, BackupSettings(interval_hours=24), "每日自动备份")
+
+        with pytest.raises(BackupError, match="无法写入备份目录"):
+            backup.scheduled_backup(storage, directory, exports)
+
+
 def test_a_backup_taken_while_another_thread_writes_opens_and_holds_whole_transactions(paths):
     db, exports, directory = paths
     stop = threading.Event()
