@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring.common import clock
 from scoring.common.access import Grant, Permission, Principal, Role, require
 from scoring.common.errors import ReviewError
-from scoring.common.models import AuditEntry
+from scoring.common.models import ActionKind, AuditEntry
 from scoring.storage import Storage, Transaction
 from scoring.storage import account_store as store
 
@@ -37,31 +37,12 @@ WRONG_CREDENTIALS = "登录名或密码不正确。"
 LINK_REFUSED = "登录链接无效、已使用或已过期，请联系省局工作人员重新发放。"
 
 
-class AccountAction(StrEnum):
-    """What an account entry of the audit log records."""
-
-    LOGIN = "login"
-    LINK_LOGIN = "login.link"
-    LOGIN_FAILED = "login.failed"
-    LOCKED = "account.locked"
-    UNLOCKED = "account.unlock"
-    LOGOUT = "logout"
-    PASSWORD_CHANGE = "password.change"
-    CREDENTIALS_ISSUE = "credentials.issue"
-    USER_CREATE = "user.create"
-    USER_DEACTIVATE = "user.deactivate"
-    USER_ACTIVATE = "user.activate"
-    ROLE_GRANT = "role.grant"
-    ROLE_REVOKE = "role.revoke"
-    POLICY_CHANGE = "account.policy"
-
-
 ACTION_TITLES = {
-    AccountAction.LOGIN: "登录", AccountAction.LINK_LOGIN: "通过登录链接登录", AccountAction.LOGIN_FAILED: "登录失败",
-    AccountAction.LOCKED: "账号锁定", AccountAction.UNLOCKED: "解除锁定", AccountAction.LOGOUT: "退出登录",
-    AccountAction.PASSWORD_CHANGE: "修改密码", AccountAction.CREDENTIALS_ISSUE: "发放登录凭据",
-    AccountAction.USER_CREATE: "新建账号", AccountAction.USER_DEACTIVATE: "停用账号", AccountAction.USER_ACTIVATE: "启用账号",
-    AccountAction.ROLE_GRANT: "授予角色", AccountAction.ROLE_REVOKE: "撤销角色", AccountAction.POLICY_CHANGE: "修改安全设置",
+    ActionKind.LOGIN: "登录", ActionKind.LINK_LOGIN: "通过登录链接登录", ActionKind.LOGIN_FAILED: "登录失败",
+    ActionKind.ACCOUNT_LOCKED: "账号锁定", ActionKind.ACCOUNT_UNLOCKED: "解除锁定", ActionKind.LOGOUT: "退出登录",
+    ActionKind.PASSWORD_CHANGE: "修改密码", ActionKind.CREDENTIALS_ISSUE: "发放登录凭据",
+    ActionKind.USER_CREATE: "新建账号", ActionKind.USER_DEACTIVATE: "停用账号", ActionKind.USER_ACTIVATE: "启用账号",
+    ActionKind.ROLE_GRANT: "授予角色", ActionKind.ROLE_REVOKE: "撤销角色", ActionKind.POLICY_CHANGE: "修改安全设置",
 }
 
 
@@ -250,7 +231,7 @@ def set_account_policy(storage: Storage, principal: Principal, policy: AccountPo
     before = account_policy(storage)
     with storage.transaction(principal.actor) as tx:
         store.save_policy(tx, policy.model_dump_json())
-        tx.audit(AccountAction.POLICY_CHANGE, POLICY_ENTITY, reason,
+        tx.audit(ActionKind.POLICY_CHANGE, POLICY_ENTITY, reason,
                  {"before": before.model_dump(), "after": policy.model_dump()})
 
 
@@ -280,9 +261,9 @@ def create_first_admin(storage: Storage, login: str, display_name: str, password
             raise AccountError(f"登录名“{login}”已被使用。")
         store.insert_user(tx, login, display_name, password_hash, must_change_password=False, expert_id=None)
         store.add_grant(tx, login, admin)
-        tx.audit(AccountAction.USER_CREATE, f"user/{login}", reason,
+        tx.audit(ActionKind.USER_CREATE, f"user/{login}", reason,
                  {"display_name": display_name, "grants": [admin.describe()]})
-        tx.audit(AccountAction.ROLE_GRANT, f"user/{login}", reason, _grant_detail(admin))
+        tx.audit(ActionKind.ROLE_GRANT, f"user/{login}", reason, _grant_detail(admin))
     return _account(store.get_user(storage, login))
 
 
@@ -302,11 +283,11 @@ def create_user(storage: Storage, principal: Principal, login: str, display_name
         if expert_id and (holder := store.login_of_expert(tx, expert_id)):
             raise AccountError(f"该专家已有账号“{holder}”。")
         store.insert_user(tx, login, display_name, None, must_change_password=True, expert_id=expert_id)
-        tx.audit(AccountAction.USER_CREATE, f"user/{login}", reason,
+        tx.audit(ActionKind.USER_CREATE, f"user/{login}", reason,
                  {"display_name": display_name, "expert_id": expert_id, "grants": [g.describe() for g in grants]})
         for grant in grants:
             store.add_grant(tx, login, grant)
-            tx.audit(AccountAction.ROLE_GRANT, f"user/{login}", reason, _grant_detail(grant))
+            tx.audit(ActionKind.ROLE_GRANT, f"user/{login}", reason, _grant_detail(grant))
     return _account(store.get_user(storage, login))
 
 
@@ -332,7 +313,7 @@ def issue_initial_credentials(storage: Storage, principal: Principal, logins: li
             if kind is CredentialKind.LINK:
                 store.insert_link(tx, token_sha256(secret), login, expires_at)
                 detail["expires_at"] = expires_at.isoformat()
-            tx.audit(AccountAction.CREDENTIALS_ISSUE, f"user/{login}", f"发放{kind}", detail)
+            tx.audit(ActionKind.CREDENTIALS_ISSUE, f"user/{login}", f"发放{kind}", detail)
     return [IssuedCredential(login, secret) for login, secret in secrets_by_login.items()]
 
 
@@ -345,7 +326,7 @@ def grant_role(storage: Storage, principal: Principal, login: str, grant: Grant,
         if grant in user.grants:
             raise AccountError(f"{user.display_name}已有角色：{grant.describe()}。")
         store.add_grant(tx, login, grant)
-        tx.audit(AccountAction.ROLE_GRANT, f"user/{login}", reason, _grant_detail(grant))
+        tx.audit(ActionKind.ROLE_GRANT, f"user/{login}", reason, _grant_detail(grant))
 
 
 def revoke_role(storage: Storage, principal: Principal, login: str, grant: Grant, reason: str) -> None:
@@ -359,7 +340,7 @@ def revoke_role(storage: Storage, principal: Principal, login: str, grant: Grant
         if grant == Grant(role=Role.ADMIN) and user.active:
             _keep_one_admin(tx)
         store.remove_grant(tx, login, grant)
-        tx.audit(AccountAction.ROLE_REVOKE, f"user/{login}", reason, _grant_detail(grant))
+        tx.audit(ActionKind.ROLE_REVOKE, f"user/{login}", reason, _grant_detail(grant))
 
 
 def set_active(storage: Storage, principal: Principal, login: str, active: bool, reason: str) -> None:
@@ -377,7 +358,7 @@ def set_active(storage: Storage, principal: Principal, login: str, active: bool,
             store.revoke_sessions_of(tx, login, "账号停用")
             store.revoke_links_of(tx, login)
         store.set_active(tx, login, active)
-        tx.audit(AccountAction.USER_ACTIVATE if active else AccountAction.USER_DEACTIVATE, f"user/{login}", reason)
+        tx.audit(ActionKind.USER_ACTIVATE if active else ActionKind.USER_DEACTIVATE, f"user/{login}", reason)
 
 
 def unlock(storage: Storage, principal: Principal, login: str, reason: str = "") -> None:
@@ -386,7 +367,7 @@ def unlock(storage: Storage, principal: Principal, login: str, reason: str = "")
     with storage.transaction(principal.actor) as tx:
         _require_user(tx, login)
         store.unlock_user(tx, login)
-        tx.audit(AccountAction.UNLOCKED, f"user/{login}", (reason or "").strip() or "管理员解锁")
+        tx.audit(ActionKind.ACCOUNT_UNLOCKED, f"user/{login}", (reason or "").strip() or "管理员解锁")
 
 
 def list_users(storage: Storage, principal: Principal) -> list[Account]:
@@ -456,7 +437,7 @@ def login(storage: Storage, login_name: str, password: str) -> str:
     if not user.active:
         _audit_failure(storage, user, "账号已停用")
         raise LoginRefused("账号已停用，请联系系统管理员。")
-    return _open_session(storage, user, AccountAction.LOGIN, rehashed_if_outdated(user.password_hash, password))
+    return _open_session(storage, user, ActionKind.LOGIN, rehashed_if_outdated(user.password_hash, password))
 
 
 def login_with_link(storage: Storage, token: str) -> str:
@@ -471,7 +452,7 @@ def login_with_link(storage: Storage, token: str) -> str:
         else:
             _audit_failure(storage, user, problem)
         raise LoginRefused(LINK_REFUSED)
-    return _open_session(storage, user, AccountAction.LINK_LOGIN, None, link_sha256=digest)
+    return _open_session(storage, user, ActionKind.LINK_LOGIN, None, link_sha256=digest)
 
 
 def _link_problem(link: store.LinkRecord | None, user: store.UserRecord | None, now: datetime) -> str | None:
@@ -538,12 +519,13 @@ def change_password(storage: Storage, token: str, current_password: str | None, 
         store.set_password(tx, user.login, new_hash, must_change_password=False)
         store.revoke_sessions_of(tx, user.login, "密码已修改", keep_sha256=digest)
         store.revoke_links_of(tx, user.login)
-        tx.audit(AccountAction.PASSWORD_CHANGE, f"user/{user.login}",
+        tx.audit(ActionKind.PASSWORD_CHANGE, f"user/{user.login}",
                  "修改初始密码" if user.must_change_password else "修改密码")
 
 
 def logout(storage: Storage, token: str | None) -> None:
-    """End the session at once: the token is worthless from now on, whatever it is replayed from."""
+    """End the account's sessions at once, everywhere: this tab's, the browser's kept session (its cookie) and any
+    other tab or device — a person who logs out expects to be out; the tokens are worthless from now on."""
     if not token:
         return
     digest = token_sha256(token)
@@ -551,11 +533,11 @@ def logout(storage: Storage, token: str | None) -> None:
     if session is None or session.revoked_at is not None:
         return
     with storage.transaction(session.login) as tx:
-        store.revoke_session(tx, digest, "退出登录")
-        tx.audit(AccountAction.LOGOUT, f"user/{session.login}", "退出登录", {"session": digest[:12]})
+        store.revoke_sessions_of(tx, session.login, "退出登录")
+        tx.audit(ActionKind.LOGOUT, f"user/{session.login}", "退出登录", {"session": digest[:12]})
 
 
-def _open_session(storage: Storage, user: store.UserRecord, action: AccountAction, rehashed: str | None,
+def _open_session(storage: Storage, user: store.UserRecord, action: ActionKind, rehashed: str | None,
                   link_sha256: str | None = None) -> str:
     token = new_token()
     digest = token_sha256(token)
@@ -580,27 +562,27 @@ def _record_failure(storage: Storage, user: store.UserRecord, policy: AccountPol
     with storage.transaction(ANONYMOUS) as tx:
         attempts = store.get_user(tx, user.login).failed_attempts + 1  # read under the lock: no failure is lost
         detail = {"attempt": attempts, "limit": policy.max_failed_attempts}
-        tx.audit(AccountAction.LOGIN_FAILED, f"user/{user.login}", "密码不正确", detail)
+        tx.audit(ActionKind.LOGIN_FAILED, f"user/{user.login}", "密码不正确", detail)
         if attempts < policy.max_failed_attempts:
             store.record_failure(tx, user.login, attempts, None)
             return None
         locked_until = tx.now + timedelta(minutes=policy.lockout_minutes)
         store.record_failure(tx, user.login, 0, locked_until)
-        tx.audit(AccountAction.LOCKED, f"user/{user.login}", f"连续{attempts}次登录失败",
+        tx.audit(ActionKind.ACCOUNT_LOCKED, f"user/{user.login}", f"连续{attempts}次登录失败",
                  {"locked_until": locked_until.isoformat()})
         return locked_until
 
 
 def _audit_failure(storage: Storage, user: store.UserRecord, reason: str, actor: str = ANONYMOUS) -> None:
     with storage.transaction(actor) as tx:
-        tx.audit(AccountAction.LOGIN_FAILED, f"user/{user.login}", reason)
+        tx.audit(ActionKind.LOGIN_FAILED, f"user/{user.login}", reason)
 
 
 def _audit_unknown_login(storage: Storage, name: str, reason: str = "没有该账号") -> None:
     # A person sometimes types the password into the login field: keep only a fingerprint of what was typed.
     detail = {"login_sha256": token_sha256(name)[:16]} if name else {}
     with storage.transaction(ANONYMOUS) as tx:
-        tx.audit(AccountAction.LOGIN_FAILED, UNKNOWN_LOGIN_ENTITY, reason, detail)
+        tx.audit(ActionKind.LOGIN_FAILED, UNKNOWN_LOGIN_ENTITY, reason, detail)
 
 
 def _locked_message(locked_until: datetime) -> str:

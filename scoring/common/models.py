@@ -664,7 +664,8 @@ class ScoreSheet(SheetEntries):
 
 
 class ActionKind(StrEnum):
-    """What an entry of the audit log records."""
+    """What an entry of the audit log records, for every stage; the values are stored, and pages and tests read them
+    back, so a value never changes."""
 
     INIT = "init"
     BATCH_CREATE = "batch.create"
@@ -716,7 +717,7 @@ class ActionKind(StrEnum):
     SHEET_REOPEN = "sheet.reopen"
     SHEET_RECUSE = "sheet.recuse"
     SHEET_DISSENT = "sheet.dissent"
-    SHEET_EXPORT = "sheet.export"
+    SHEET_EXPORT = "sheet.export"  # the exports are entries of the round (round/<batch>/<round>)
     # results
     BONUS_CHECK = "bonus.check"
     MEETING_DECIDE = "meeting.decide"

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from scoring.common import accounts, clock
 from scoring.common.accounts import Account, AccountError
+from scoring.common.models import ActionKind
 from scoring.storage import Storage, Transaction
 from scoring.storage import setup_store as store
 
@@ -16,14 +17,6 @@ QUERY_PARAMETER = "setup"
 SETUP_PAGE_PATH = "setup"
 ENTITY = "setup/first-admin"
 REFUSED = "设置地址无效、已使用或已过期。请查看服务器日志中最新打印的设置地址，或在本页生成新的设置地址。"
-
-
-class SetupAction:
-    """What a set-up entry of the audit log records."""
-
-    ISSUE = "setup.issue"
-    USE = "setup.use"
-    REFUSED = "setup.refused"
 
 
 class SetupRefused(AccountError):
@@ -49,7 +42,7 @@ def issue(storage: Storage, actor: str = "system") -> str:
             raise SetupRefused("系统已有管理员，不再提供设置地址；请用管理员账号登录。")
         store.revoke_unused(tx)
         store.insert_link(tx, accounts.token_sha256(token), expires_at)
-        tx.audit(SetupAction.ISSUE, ENTITY, "尚无系统管理员：发放一次性设置地址",
+        tx.audit(ActionKind.SETUP_ISSUE, ENTITY, "尚无系统管理员：发放一次性设置地址",
                  {"expires_at": expires_at.isoformat(), "token": accounts.token_sha256(token)[:12]})
     return token
 
@@ -97,14 +90,15 @@ def create_admin(storage: Storage, token: str, login: str, display_name: str, pa
         if link_problem(tx, token):
             raise SetupRefused(REFUSED)
         store.use_link(tx, digest)
-        tx.audit(SetupAction.USE, ENTITY, "通过一次性设置地址创建首个系统管理员", {"token": digest[:12]})
+        tx.audit(ActionKind.SETUP_USE, ENTITY, "通过一次性设置地址创建首个系统管理员", {"token": digest[:12]})
 
     try:
         return accounts.create_first_admin(storage, login, display_name, password, actor="setup-link",
                                            reason="首次设置：通过一次性设置地址创建系统管理员", within=use_up)
     except SetupRefused:
         with storage.transaction(accounts.ANONYMOUS) as tx:
-            tx.audit(SetupAction.REFUSED, ENTITY, link_problem(storage, token) or "设置地址不可用", {"token": digest[:12]})
+            tx.audit(ActionKind.SETUP_REFUSED, ENTITY, link_problem(storage, token) or "设置地址不可用",
+                     {"token": digest[:12]})
         raise
 
 

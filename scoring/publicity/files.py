@@ -25,13 +25,12 @@ from scoring.documents.official import LetterDocument, ListColumn, ListedUnit, N
 from scoring.documents.official_docx import letter_docx, notice_docx
 from scoring.documents.official_pdf import notice_pdf, notice_web_html, render_letters
 from scoring.documents.publicity_list import publicity_list_csv, publicity_list_xlsx
-from scoring.common.models import PROGRAM_TITLE
+from scoring.common.models import PROGRAM_TITLE, ActionKind
 from scoring.publicity.notices import PublicityError, PublishedNotice, required_notice
 from scoring.rounds.review_rounds import ReviewRound, round_entity, stored_round
 from scoring.review.sheet_prints import _free_name
 from scoring.storage import Storage
 
-PUBLICITY_EXPORT = "publicity.export"  # the audit action of a written file
 NoticeFormat = Literal["docx", "pdf", "html"]
 ListFormat = Literal["xlsx", "csv"]
 ExportKind = Literal["notice", "list", "confirmed", "letters"]
@@ -151,7 +150,7 @@ def _write(storage: Storage, principal: Principal, review_round: ReviewRound, ki
     filename = _free_name(folder, f"{STEMS[kind]}-{review_round.round_id}-{clock.now():%Y%m%d-%H%M%S}", fmt)
     path = folder / filename
     with storage.transaction(principal.actor) as tx:
-        tx.audit(PUBLICITY_EXPORT, round_entity(review_round.batch_id, review_round.round_id), "",
+        tx.audit(ActionKind.PUBLICITY_EXPORT, round_entity(review_round.batch_id, review_round.round_id), "",
                  {"path": str(path), "sha256": digest, "kind": kind, "format": fmt, **(detail or {})})
         with _writing(folder):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +217,7 @@ def generate_letters(storage: Storage, principal: Principal, round_id: str,
     batch = LetterBatch(folder=folder, files=files, merged=merged, archive=zipped, letters=len(letters),
                         generated_by=principal.actor, generated_at=clock.now())
     with storage.transaction(principal.actor) as tx:
-        tx.audit(PUBLICITY_EXPORT, round_entity(review_round.batch_id, round_id), "",
+        tx.audit(ActionKind.PUBLICITY_EXPORT, round_entity(review_round.batch_id, round_id), "",
                  {"kind": "letters", **batch.model_dump(mode="json")})
         with _writing(base):
             folder.mkdir(parents=True, exist_ok=False)
@@ -234,7 +233,7 @@ def latest_letters(storage: Storage, principal: Principal, round_id: str) -> Let
     review_round = stored_round(storage, round_id)
     require(principal, Permission.VIEW_ASSIGNMENTS, review_round.batch_id)
     for entry in storage.audit_log(entity=round_entity(review_round.batch_id, round_id)):
-        if entry.action == PUBLICITY_EXPORT and entry.detail.get("kind") == "letters":
+        if entry.action == ActionKind.PUBLICITY_EXPORT and entry.detail.get("kind") == "letters":
             batch = LetterBatch.model_validate(entry.detail)
             on_disk = all(f.path.exists() for f in (batch.merged, batch.archive, *batch.files))
             return batch if on_disk else None

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from scoring.common import clock
 from scoring.common.access import Principal
+from scoring.common.models import ActionKind
 from scoring.results.aggregation import aggregate_round, sheet_totals
 from scoring.rounds.assignment_lists import export_root
 from scoring.documents.ranking_workbook import (
@@ -32,7 +33,6 @@ from scoring.results.shortlist import shortlists
 from scoring.storage import Storage
 from scoring.storage import expert_store, round_store
 
-RANKING_EXPORT = "ranking.export"  # the audit action of an export; an entry of the round (round/<batch>/<round>)
 RankingKind = Literal["ranking", "panel_summary", "shortlist"]
 ExportFormat = Literal["xlsx", "pdf", "docx"]
 PANEL_RENDERERS = {"pdf": panel_summary_pdf, "docx": panel_summary_docx}
@@ -91,7 +91,7 @@ def _write(storage: Storage, principal: Principal, ranking: RoundRanking, kind: 
     filename = _free_name(folder, f"{STEMS[kind]}-{review_round.round_id}-{clock.now():%Y%m%d-%H%M%S}", fmt)
     path = folder / filename
     with storage.transaction(principal.actor) as tx:
-        tx.audit(RANKING_EXPORT, round_entity(review_round.batch_id, review_round.round_id), "",
+        tx.audit(ActionKind.RANKING_EXPORT, round_entity(review_round.batch_id, review_round.round_id), "",
                  {"path": str(path), "sha256": digest, "kind": kind, "format": fmt})
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -18,6 +17,7 @@ from scoring.common.models import (
     Application,
     Expert,
     Recusal,
+    RevisionEvent,
     ScoreSheet,
     SheetEntries,
     SheetStatus,
@@ -45,14 +45,6 @@ class SheetIncomplete(ScoringError):
 
 class StaleSheet(ScoringError):
     """The sheet changed since this copy was read (another tab, another device)."""
-
-
-class SheetAction(StrEnum):
-    SAVE = "sheet.save"
-    SUBMIT = "sheet.submit"
-    REOPEN = "sheet.reopen"
-    RECUSE = "sheet.recuse"
-    DISSENT = "sheet.dissent"
 
 
 def sheet_entity(round_id: str, credit_code: str, expert_id: str) -> str:
@@ -178,8 +170,8 @@ def _changes(before: SheetEntries, after: SheetEntries) -> dict:
     return changed
 
 
-def _write(tx: Transaction, sheet: ScoreSheet, is_new: bool, action: SheetAction, reason: str, detail: dict,
-           revision_event: str | None = None) -> ScoreSheet:
+def _write(tx: Transaction, sheet: ScoreSheet, is_new: bool, action: ActionKind, reason: str, detail: dict,
+           revision_event: RevisionEvent | None = None) -> ScoreSheet:
     sheet = sheet.model_copy(update={"revision": sheet.revision + 1, "saved_at": tx.now, "saved_by": tx.actor,
                                      "started_at": sheet.started_at or tx.now})
     sheet_store.write_sheet(tx, sheet, is_new)
@@ -300,8 +292,8 @@ def _save(storage: Storage, principal: Principal, round_id: str, credit_code: st
                                           "submitted_at": tx.now if submit else None})
         detail = {"changes": changed, **({"代录": True} if on_behalf else {})}
         return _write(tx, sheet, before.saved_at is None,
-                      SheetAction.SUBMIT if submit else SheetAction.SAVE, "", detail,
-                      revision_event="提交" if submit else None)
+                      ActionKind.SHEET_SUBMIT if submit else ActionKind.SHEET_SAVE, "", detail,
+                      revision_event=RevisionEvent.SUBMITTED if submit else None)
 
 
 def reopen_sheet(storage: Storage, principal: Principal, round_id: str, credit_code: str, expert_id: str,
@@ -319,7 +311,8 @@ def reopen_sheet(storage: Storage, principal: Principal, round_id: str, credit_c
             raise ScoringError("只有已提交的评分表才能退回。")
         reopened = sheet.model_copy(update={"status": SheetStatus.DRAFT, "submitted_at": None,
                                             "reopened_reason": reason})
-        return _write(tx, reopened, False, SheetAction.REOPEN, reason, {}, revision_event="退回")
+        return _write(tx, reopened, False, ActionKind.SHEET_REOPEN, reason, {},
+                      revision_event=RevisionEvent.REOPENED)
 
 
 def declare_recusal(storage: Storage, principal: Principal, round_id: str, credit_code: str, reason: str,
@@ -345,7 +338,8 @@ def declare_recusal(storage: Storage, principal: Principal, round_id: str, credi
                                                     recorded_at=tx.now))
             tx.audit(ActionKind.RECUSAL, f"expert/{owner}/recusal/{review_round.batch_id}/{credit_code}", reason)
         recused = before.model_copy(update={"status": SheetStatus.RECUSED})
-        return _write(tx, recused, before.saved_at is None, SheetAction.RECUSE, reason, {}, revision_event="回避")
+        return _write(tx, recused, before.saved_at is None, ActionKind.SHEET_RECUSE, reason, {},
+                      revision_event=RevisionEvent.RECUSED)
 
 
 def record_dissent(storage: Storage, principal: Principal, round_id: str, credit_code: str, text: str,
@@ -365,8 +359,8 @@ def record_dissent(storage: Storage, principal: Principal, round_id: str, credit
         if before.dissent == text:
             raise ScoringError("内容没有变化，未保存。")
         sheet = before.model_copy(update={"dissent": text})
-        return _write(tx, sheet, before.saved_at is None, SheetAction.DISSENT, "", {"dissent": text},
-                      revision_event="不同意见")
+        return _write(tx, sheet, before.saved_at is None, ActionKind.SHEET_DISSENT, "", {"dissent": text},
+                      revision_event=RevisionEvent.DISSENT)
 
 
 def review_attachment(storage: Storage, principal: Principal, round_id: str, credit_code: str,

@@ -24,14 +24,13 @@ from scoring.documents.score_sheet_print import (
     score_sheet_pdf,
     sheet_title,
 )
-from scoring.common.models import ScoreSheet, SheetStatus, compact_code
+from scoring.common.models import ActionKind, ScoreSheet, SheetStatus, compact_code
 from scoring.rounds.review_rounds import ReviewRound, round_entity, round_rubric, stored_round
 from scoring.review.rubrics import Rubric
 from scoring.review.score_sheets import ScoringError
 from scoring.storage import Storage
 from scoring.storage import expert_store, round_store, sheet_store
 
-SHEET_EXPORT = "sheet.export"  # the audit action of an export; an entry of the round (round/<batch>/<round>)
 SheetFormat = Literal["pdf", "docx"]
 RENDERERS = {"pdf": score_sheet_pdf, "docx": score_sheet_docx}
 MEDIA_TYPES = {"pdf": "application/pdf",
@@ -134,7 +133,7 @@ def export_score_sheet(storage: Storage, principal: Principal, round_id: str, ex
     filename = _free_name(folder, f"评分表-{document.expert_id}-{clock.now():%Y%m%d-%H%M%S}", fmt)
     path = folder / filename
     with storage.transaction(principal.actor) as tx:
-        tx.audit(SHEET_EXPORT, round_entity(review_round.batch_id, round_id), "",
+        tx.audit(ActionKind.SHEET_EXPORT, round_entity(review_round.batch_id, round_id), "",
                  {"path": str(path), "sha256": digest, "expert_id": document.expert_id, "format": fmt})
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

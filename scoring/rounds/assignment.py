@@ -27,10 +27,9 @@ from scoring.common import clock
 from scoring.common.access import Permission, Principal, require
 from scoring.rounds.solver import AssignmentInfeasible, AssignmentProblem, solve
 from scoring.experts.conflicts import find_conflicts, unit_groups
-from scoring.common.models import Application, CheckReport, Expert, Outcome, compact_code
+from scoring.common.models import ActionKind, Application, CheckReport, Expert, Outcome, compact_code
 from scoring.rounds.review_rounds import (
     ReviewRound,
-    RoundAction,
     RoundError,
     RoundMode,
     stored_round,
@@ -575,7 +574,7 @@ def commit_assignment(storage: Storage, principal: Principal, round_id: str, pre
                                           for p in added], str(source), reason)
         summary = CommitSummary(round_id=round_id, kind=preview.kind, pairs=len(keys), added=len(added),
                                 removed=len(removed), pairs_sha256=pairs_sha256(keys))
-        tx.audit(RoundAction.ASSIGNMENT_COMMIT, round_entity(review_round.batch_id, round_id), reason, {
+        tx.audit(ActionKind.ASSIGNMENT_COMMIT, round_entity(review_round.batch_id, round_id), reason, {
             **summary.model_dump(mode="json"), "applications": len({c for c, _ in keys}),
             "experts": len({e for _, e in keys}), "fingerprint": preview.fingerprint})
     return summary
@@ -626,7 +625,7 @@ def add_pair(storage: Storage, principal: Principal, round_id: str, credit_code:
         pair = _addable(data, code, expert_id, leaving=None)
         store.insert_pairs(tx, round_id, [NewPair(credit_code=code, expert_id=expert_id, panel=pair.panel)],
                            str(PairSource.MANUAL), reason)
-        tx.audit(RoundAction.ASSIGNMENT_ADD, _pair_entity(review_round, code, expert_id), reason,
+        tx.audit(ActionKind.ASSIGNMENT_ADD, _pair_entity(review_round, code, expert_id), reason,
                  pair.model_dump(mode="json"))
     return pair
 
@@ -642,7 +641,7 @@ def remove_pair(storage: Storage, principal: Principal, round_id: str, credit_co
         if (code, expert_id) not in {(p.credit_code, p.expert_id) for p in store.current_pairs(tx, round_id)}:
             raise RoundError(f"专家 {expert_id} 并未分配评审统一社会信用代码为 {code} 的申报书。")
         store.remove_pairs(tx, round_id, [(code, expert_id)], reason)
-        tx.audit(RoundAction.ASSIGNMENT_REMOVE, _pair_entity(review_round, code, expert_id), reason,
+        tx.audit(ActionKind.ASSIGNMENT_REMOVE, _pair_entity(review_round, code, expert_id), reason,
                  {"credit_code": code, "expert_id": expert_id})
 
 
@@ -662,7 +661,7 @@ def swap_pair(storage: Storage, principal: Principal, round_id: str, credit_code
         store.remove_pairs(tx, round_id, [(code, old)], reason)
         store.insert_pairs(tx, round_id, [NewPair(credit_code=code, expert_id=new, panel=pair.panel)],
                            str(PairSource.MANUAL), reason)
-        tx.audit(RoundAction.ASSIGNMENT_SWAP, _pair_entity(review_round, code, new), reason,
+        tx.audit(ActionKind.ASSIGNMENT_SWAP, _pair_entity(review_round, code, new), reason,
                  {"credit_code": code, "removed": old, "added": new, "panel": pair.panel})
     return pair
 

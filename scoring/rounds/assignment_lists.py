@@ -24,8 +24,8 @@ from scoring.rounds.assignment import (
     round_data,
 )
 from scoring.documents.assignment_workbook import ExportRow, write_assignment_workbook
-from scoring.common.models import compact_code
-from scoring.rounds.review_rounds import ReviewRound, RoundAction, RoundError, RoundKind, stored_round, round_entity
+from scoring.common.models import ActionKind, compact_code
+from scoring.rounds.review_rounds import ReviewRound, RoundError, RoundKind, stored_round, round_entity
 from scoring.storage import Storage
 from scoring.storage import round_store as store
 
@@ -234,7 +234,7 @@ def export_assignment(storage: Storage, principal: Principal, round_id: str,
     filename = f"评审分配名单-{review_round.round_id}-{clock.now():%Y%m%d-%H%M%S}.xlsx"
     path = Path(root or export_root()) / review_round.batch_id / review_round.round_id / filename
     with storage.transaction(principal.actor) as tx:
-        tx.audit(RoundAction.ASSIGNMENT_EXPORT, round_entity(review_round.batch_id, round_id), "",
+        tx.audit(ActionKind.ASSIGNMENT_EXPORT, round_entity(review_round.batch_id, round_id), "",
                  {"path": str(path), "sha256": digest, "rows": len(rows)})
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

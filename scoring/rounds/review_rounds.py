@@ -14,7 +14,16 @@ from scoring.common.errors import ReviewError
 from scoring.experts.pool import changes
 from scoring.common.normalize import explain_validation_error
 from scoring.review.rubrics import Rubric, RubricError, find_rubric, parse_rubric
-from scoring.common.models import Application, ConflictRules, DisciplineList, ExpertId, FormModel, RoundKind, compact_code
+from scoring.common.models import (
+    ActionKind,
+    Application,
+    ConflictRules,
+    DisciplineList,
+    ExpertId,
+    FormModel,
+    RoundKind,
+    compact_code,
+)
 from scoring.storage import Storage, Transaction
 from scoring.storage import expert_store
 from scoring.storage import round_store as store
@@ -23,19 +32,6 @@ from scoring.storage import sheet_store
 
 class RoundError(ReviewError):
     """A request about a round or its assignment that cannot be done; the message is for users."""
-
-
-class RoundAction(StrEnum):
-    """What a round's entry of the audit log records."""
-
-    ROUND_CREATE = "round.create"
-    ROUND_UPDATE = "round.update"
-    ROUND_CLOSE = "round.close"
-    ASSIGNMENT_COMMIT = "assignment.commit"
-    ASSIGNMENT_ADD = "assignment.add"
-    ASSIGNMENT_REMOVE = "assignment.remove"
-    ASSIGNMENT_SWAP = "assignment.swap"
-    ASSIGNMENT_EXPORT = "assignment.export"
 
 
 class RoundMode(StrEnum):
@@ -198,7 +194,7 @@ def create_round(storage: Storage, principal: Principal, settings: RoundSettings
         review_round = ReviewRound(round_id=round_id, rubric_sha256=frozen, **settings.model_dump())
         _check_panels_against_data(tx, storage, review_round)
         store.insert_round(tx, round_id, batch_id, review_round.model_dump_json())
-        tx.audit(RoundAction.ROUND_CREATE, round_entity(batch_id, round_id), reason.strip(),
+        tx.audit(ActionKind.ROUND_CREATE, round_entity(batch_id, round_id), reason.strip(),
                  review_round.model_dump(mode="json"))
     return review_round
 
@@ -225,7 +221,7 @@ def update_round(storage: Storage, principal: Principal, review_round: ReviewRou
             raise RoundError("内容没有变化，未保存。")
         _check_panels_against_data(tx, storage, review_round)
         store.replace_round(tx, review_round.round_id, review_round.model_dump_json())
-        tx.audit(RoundAction.ROUND_UPDATE, round_entity(review_round.batch_id, review_round.round_id), reason,
+        tx.audit(ActionKind.ROUND_UPDATE, round_entity(review_round.batch_id, review_round.round_id), reason,
                  {"changes": difference})
     return review_round
 
@@ -241,7 +237,7 @@ def close_round(storage: Storage, principal: Principal, round_id: str, reason: s
             raise RoundError(f"评审轮次 {round_id} 已于 {review_round.closed_at:%Y-%m-%d %H:%M} 结束。")
         closed = review_round.model_copy(update={"closed_at": tx.now, "closed_by": tx.actor})
         store.replace_round(tx, round_id, closed.model_dump_json())
-        tx.audit(RoundAction.ROUND_CLOSE, round_entity(review_round.batch_id, round_id), reason)
+        tx.audit(ActionKind.ROUND_CLOSE, round_entity(review_round.batch_id, round_id), reason)
     return closed
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from scoring.common.models import ScoreSheet, SheetStatus
+from scoring.common.models import RevisionEvent, ScoreSheet, SheetStatus
 from scoring.storage import sheet_queries as q
 from scoring.storage.store import Storage, Transaction
 
@@ -98,8 +98,8 @@ def write_sheet(tx: Transaction, sheet: ScoreSheet, is_new: bool) -> None:
         tx.cursor.unregister("incoming_scores")
 
 
-def record_revision(tx: Transaction, sheet: ScoreSheet, event: str, reason: str = "") -> None:
-    tx.execute(q.INSERT_REVISION, [sheet.round_id, sheet.credit_code, sheet.expert_id, sheet.revision, event,
+def record_revision(tx: Transaction, sheet: ScoreSheet, event: RevisionEvent, reason: str = "") -> None:
+    tx.execute(q.INSERT_REVISION, [sheet.round_id, sheet.credit_code, sheet.expert_id, sheet.revision, str(event),
                                    sheet.model_dump_json(), tx.now, tx.actor, reason])
 
 

@@ -50,10 +50,10 @@ class Transaction:
     def execute(self, sql: str, params=None):
         return self.cursor.execute(sql, params) if params is not None else self.cursor.execute(sql)
 
-    def audit(self, action: ActionKind | str, entity: str, reason: str = "", detail: dict | None = None):
+    def audit(self, action: ActionKind, entity: str, reason: str = "", detail: dict | None = None):
         self.audit_many([(action, entity, reason, detail)])
 
-    def audit_many(self, entries: list[tuple[ActionKind | str, str, str, dict | None]]):
+    def audit_many(self, entries: list[tuple[ActionKind, str, str, dict | None]]):
         """Several audit entries in one statement (an import of thousands audits each application)."""
         if not entries:
             return

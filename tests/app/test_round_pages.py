@@ -11,11 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.widgets import common
 from scoring.common.access import Grant, Role
-from scoring.common.models import RoundKind
+from scoring.common.models import ActionKind, RoundKind
 from scoring.rounds.assignment import commit_assignment, preview_assignment
 from scoring.experts.pool import conflict_report, list_experts, record_recusal
 from scoring.common.models import ConflictRules
-from scoring.rounds.review_rounds import RoundAction, RoundMode, get_round, list_rounds
+from scoring.rounds.review_rounds import RoundMode, get_round, list_rounds
 from scoring.storage import round_store
 from tests.app.conftest import ADMIN, button, page_as, table
 from tests.builders.rounds import _sample_template, new_round
@@ -155,7 +155,7 @@ def test_assignment_page_previews_then_commits_with_a_reason(store):
 
     assert not at.exception, at.exception
     assert len(committed(store, created.round_id)) == 130
-    assert store.audit_log(entity=f"round/2023/{created.round_id}")[0].action == RoundAction.ASSIGNMENT_COMMIT
+    assert store.audit_log(entity=f"round/2023/{created.round_id}")[0].action == ActionKind.ASSIGNMENT_COMMIT
     assert len(table(at, "来源")) == 130
 
 

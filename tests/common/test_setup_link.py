@@ -8,7 +8,8 @@ import pytest
 
 from scoring.common import accounts, clock, setup_link
 from scoring.common.accounts import AccountError
-from scoring.common.setup_link import SetupAction, SetupRefused
+from scoring.common.models import ActionKind
+from scoring.common.setup_link import SetupRefused
 from scoring.storage import Storage
 
 PASSWORD = "Provincial2023x"
@@ -47,8 +48,9 @@ def test_a_set_up_address_creates_the_first_administrator_who_can_then_log_in(st
 
     assert admin.login == "admin" and accounts.admin_exists(storage)
     assert accounts.current_session(storage, accounts.login(storage, "admin", PASSWORD)).principal.roles_in(None) == {accounts.Role.ADMIN}
-    assert len(setup_entries(storage, SetupAction.ISSUE)) == 1 and len(setup_entries(storage, SetupAction.USE)) == 1
-    created = [e for e in storage.audit_log(entity="user/admin") if e.action == accounts.AccountAction.USER_CREATE]
+    assert len(setup_entries(storage, ActionKind.SETUP_ISSUE)) == 1
+    assert len(setup_entries(storage, ActionKind.SETUP_USE)) == 1
+    created = [e for e in storage.audit_log(entity="user/admin") if e.action == ActionKind.USER_CREATE]
     assert created[0].actor == "setup-link" and "一次性设置地址" in created[0].reason
 
 
@@ -71,7 +73,7 @@ def test_a_set_up_address_expires_after_thirty_minutes(storage, time_machine):
         setup_link.create_admin(storage, token, "admin", "系统管理员", PASSWORD)
 
     assert not accounts.admin_exists(storage)
-    assert setup_entries(storage, SetupAction.REFUSED)[0].reason == "设置地址已过期"
+    assert setup_entries(storage, ActionKind.SETUP_REFUSED)[0].reason == "设置地址已过期"
 
 
 def test_no_set_up_address_is_issued_or_accepted_once_an_administrator_exists(storage):

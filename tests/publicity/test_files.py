@@ -14,10 +14,10 @@ from pypdf import PdfReader
 from scoring.common import clock
 from scoring.common.access import AccessDenied, Grant, Principal, Role
 from scoring.publicity.confirmation import LetterSettings, confirm_list, save_letter_settings
-from scoring.common.models import City
+from scoring.common.models import ActionKind, City
 from scoring.publicity.objections import ObjectionDecision, ObjectionInput, ObjectorKind, decide_objection, register_objection
 from scoring.publicity.notices import publish_notice
-from scoring.publicity.files import PUBLICITY_EXPORT, export_confirmed, export_list, export_notice, generate_letters, latest_letters
+from scoring.publicity.files import export_confirmed, export_list, export_notice, generate_letters, latest_letters
 from scoring.results.shortlist import shortlists
 from tests.builders.publicity import SETTINGS, shortlisted_storage
 from tests.builders.rounds import OBSERVER, STAFF, expert_principal
@@ -42,7 +42,7 @@ def rename_in_shortlist(storage, old: str, new: str) -> None:
 
 
 def audited_hash(storage, path) -> str:
-    entries = [e for e in storage.audit_log(entity=f"round/2023/{ROUND}") if e.action == PUBLICITY_EXPORT]
+    entries = [e for e in storage.audit_log(entity=f"round/2023/{ROUND}") if e.action == ActionKind.PUBLICITY_EXPORT]
     return next(e.detail["sha256"] for e in entries if e.detail.get("path") == str(path))
 
 

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from scoring.common.access import AccessDenied
 from scoring.rounds.assignment import rerun_uncovered
 from scoring.common.disciplines import Discipline
+from scoring.common.models import ActionKind
 from scoring.documents.ranking_workbook import (
     PANEL_TEMPLATE,
     SIGNATURE_TITLE,
@@ -32,7 +33,7 @@ from scoring.documents.ranking_workbook import (
 )
 from scoring.documents.score_sheet_print import render_docx
 from scoring.documents.templates.build_templates import panel_summary_template
-from scoring.results.ranking_files import RANKING_EXPORT, export_panel_summary, export_ranking
+from scoring.results.ranking_files import export_panel_summary, export_ranking
 from scoring.rounds.review_rounds import round_rubric, stored_round
 from scoring.review.score_sheets import submit_sheet
 from tests.builders.applications import make_credit_code, make_expert
@@ -150,7 +151,7 @@ def test_the_docx_reads_back_with_the_same_table(scene):
 
 def test_each_export_is_written_under_its_round_and_audited_with_its_hash(scene):
     entries = [e.detail for e in scene.storage.audit_log(entity=f"round/2023/{scene.round_id}", limit=10_000)
-               if e.action == RANKING_EXPORT]
+               if e.action == ActionKind.RANKING_EXPORT]
 
     for exported, kind, fmt in ((scene.xlsx, "ranking", "xlsx"), (scene.pdf, "panel_summary", "pdf"),
                                 (scene.word, "panel_summary", "docx")):

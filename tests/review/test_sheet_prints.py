@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from scoring.common.access import AccessDenied, Grant, Principal, Role
 from scoring.rounds.assignment import rerun_uncovered
 from scoring.common.disciplines import Discipline
+from scoring.common.models import ActionKind
 from scoring.documents import fonts
 from scoring.documents.score_sheet_print import (
     DRAFT_MARK,
@@ -32,7 +33,7 @@ from scoring.documents.score_sheet_print import (
     sheet_title,
 )
 from scoring.documents.templates.build_templates import score_sheet_template
-from scoring.review.sheet_prints import SHEET_EXPORT, export_score_sheet
+from scoring.review.sheet_prints import export_score_sheet
 from scoring.review.score_sheets import ScoringError, declare_recusal, record_dissent, save_draft, submit_sheet
 from tests.builders.applications import make_expert
 from tests.builders.rounds import OBSERVER, STAFF, applicant, expert_principal, new_round, small_storage
@@ -220,7 +221,7 @@ def test_the_export_is_written_under_its_round_and_audited_with_its_hash(scene):
     assert exported.path.read_bytes() == exported.content
     assert exported.sha256 == hashlib.sha256(exported.content).hexdigest()
     entries = [e for e in scene.storage.audit_log(entity=f"round/2023/{scene.round_id}", limit=10_000)
-               if e.action == SHEET_EXPORT]
+               if e.action == ActionKind.SHEET_EXPORT]
     assert {"path": str(exported.path), "sha256": exported.sha256, "expert_id": scene.expert_id,
             "format": "pdf"} in [e.detail for e in entries]
     assert {e.actor for e in entries} == {scene.expert.actor, STAFF.actor, OBSERVER.actor}

@@ -38,8 +38,8 @@ from scoring.experts.conflicts import unit_groups
 from scoring.common.disciplines import Discipline
 from scoring.documents.assignment_workbook import HEADERS, neutralised
 from scoring.experts.pool import conflict_report, declare_conflict, list_experts, record_recusal
-from scoring.common.models import ConflictRules
-from scoring.rounds.review_rounds import RoundAction, RoundError, RoundMode, get_round, update_round
+from scoring.common.models import ActionKind, ConflictRules
+from scoring.rounds.review_rounds import RoundError, RoundMode, get_round, update_round
 from scoring.storage import round_store
 from tests.builders.applications import make_application, make_credit_code, make_expert
 from tests.builders.rounds import ADMIN, OBSERVER, STAFF, expert_principal, applicant, new_round, sample_storage, small_storage
@@ -129,7 +129,7 @@ def test_commit_stores_the_pairs_and_audits_counts_and_their_hash(sample):
 
     assert current(sample, review_round.round_id) == {p.key for p in preview.pairs}
     entry = sample.audit_log(entity=f"round/2023/{review_round.round_id}")[0]
-    assert entry.action == RoundAction.ASSIGNMENT_COMMIT and entry.reason == "首次分配"
+    assert entry.action == ActionKind.ASSIGNMENT_COMMIT and entry.reason == "首次分配"
     assert entry.detail["pairs"] == entry.detail["added"] == len(preview.pairs) and entry.detail["removed"] == 0
     assert entry.detail["pairs_sha256"] == pairs_sha256(p.key for p in preview.pairs)
     assert entry.detail["applications"] == len({p.credit_code for p in preview.pairs})
@@ -364,8 +364,8 @@ def test_add_and_remove_are_audited_with_their_reasons(sample):
     add_pair(sample, STAFF, review_round.round_id, code, expert_id, "专家行程取消")
 
     entries = sample.audit_log(entity=f"round/2023/{review_round.round_id}/{code}/{expert_id}")
-    assert [(e.action, e.reason) for e in entries] == [(RoundAction.ASSIGNMENT_ADD, "专家行程取消"),
-                                                       (RoundAction.ASSIGNMENT_REMOVE, "专家临时出差")]
+    assert [(e.action, e.reason) for e in entries] == [(ActionKind.ASSIGNMENT_ADD, "专家行程取消"),
+                                                       (ActionKind.ASSIGNMENT_REMOVE, "专家临时出差")]
     assert current(sample, review_round.round_id) == {p.key for p in preview.pairs}
     [pair] = [p for p in round_store.current_pairs(sample, review_round.round_id) if (p.credit_code, p.expert_id) == (code, expert_id)]
     assert pair.source == "人工添加"
@@ -393,7 +393,7 @@ def test_swap_replaces_one_expert_in_one_step(sample):
 
     assert current(sample, review_round.round_id) == {p.key for p in preview.pairs} - {(code, old)} | {(code, new)}
     entry = sample.audit_log(entity=f"round/2023/{review_round.round_id}/{code}/{new}")[0]
-    assert entry.action == RoundAction.ASSIGNMENT_SWAP and entry.detail["removed"] == old
+    assert entry.action == ActionKind.ASSIGNMENT_SWAP and entry.detail["removed"] == old
 
 
 def test_swap_to_a_conflicted_expert_changes_nothing(sample):
@@ -566,7 +566,7 @@ def test_export_reads_back_and_is_recorded_with_its_hash(sample, tmp_path):
     assert list(table.iloc[0][["序号", "申报单位", "统一社会信用代码", "专家"]]) == \
         ["1", units[first.credit_code], first.credit_code, names[first.expert_id]]
     entry = sample.audit_log(entity=f"round/2023/{review_round.round_id}")[0]
-    assert entry.action == RoundAction.ASSIGNMENT_EXPORT
+    assert entry.action == ActionKind.ASSIGNMENT_EXPORT
     assert entry.detail == {"path": str(exported.path), "sha256": exported.sha256, "rows": len(preview.pairs)}
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from scoring.common.access import AccessDenied
 from scoring.common.disciplines import Discipline
+from scoring.common.models import ActionKind
 from scoring.rounds.review_rounds import (
     Panel,
-    RoundAction,
     RoundError,
     RoundKind,
     RoundMode,
@@ -51,7 +51,7 @@ def test_create_round_numbers_rounds_within_the_batch_and_audits_the_settings(st
     assert (first.round_id, second.round_id) == ("2023-01", "2023-02")
     assert [r.round_id for r in list_rounds(storage, STAFF, "2023")] == ["2023-01", "2023-02"]
     [entry] = storage.audit_log(entity="round/2023/2023-01")
-    assert entry.action == RoundAction.ROUND_CREATE and entry.actor == "staff"
+    assert entry.action == ActionKind.ROUND_CREATE and entry.actor == "staff"
     assert entry.detail["title"] == "2023年度遴选" and entry.detail["experts_per_application"] == 5
 
 
@@ -117,7 +117,7 @@ def test_update_round_audits_each_change_with_the_reason(storage):
 
     assert get_round(storage, STAFF, created.round_id).max_load == 4
     entry = storage.audit_log(entity="round/2023/2023-01")[0]
-    assert entry.action == RoundAction.ROUND_UPDATE and entry.reason == "专家人数减少"
+    assert entry.action == ActionKind.ROUND_UPDATE and entry.reason == "专家人数减少"
     assert entry.detail["changes"] == {"title": ["", "复评"], "max_load": [10, 4]}
 
 
