@@ -231,7 +231,7 @@ def test_pool_units_that_cannot_be_rematched_lead_to_a_tighter_relaxation():
 
 
 def test_the_dense_flow_decides_when_the_relaxations_stay_out_of_reach(monkeypatch):
-    monkeypatch.setattr(assignment, "_REFINEMENT_ROUNDS", 1)
+    monkeypatch.setattr(solver, "_REFINEMENT_ROUNDS", 1)
 
     result = solve(pool_trap())
 
