@@ -78,3 +78,4 @@ INSERT_OVERRIDE = """
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 """
 SELECT_APP_VERSION = "SELECT version FROM applications WHERE batch_id = ? AND credit_code = ?"
+SELECT_APPLICATION_VERSIONS_OF_BATCH = "SELECT credit_code, version FROM applications WHERE batch_id = ?"

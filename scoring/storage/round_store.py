@@ -7,21 +7,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from scoring.storage import round_queries as q
-from scoring.storage.store import Storage, Transaction
-
-Source = Storage | Transaction  # reads inside a transaction must see its own writes
-
-
-def _execute(source: Source, sql: str, params: list | dict):
-    if isinstance(source, Transaction):
-        return source.execute(sql, params)
-    return source.cursor().execute(sql, params)
-
-
-def _first(source: Source, sql: str, params: list) -> tuple | None:
-    # fetchall, not fetchone: DuckDB refuses the transaction's next statement while a result is left unread.
-    rows = _execute(source, sql, params).fetchall()
-    return rows[0] if rows else None
+from scoring.storage.source import Source
+from scoring.storage.source import execute as _execute
+from scoring.storage.source import first as _first
+from scoring.storage.store import Transaction
 
 
 class StoredPair(BaseModel):

@@ -7,15 +7,9 @@ import pandas as pd
 
 from scoring.common.models import RevisionEvent, ScoreSheet, SheetStatus
 from scoring.storage import sheet_queries as q
-from scoring.storage.store import Storage, Transaction
-
-Source = Storage | Transaction
-
-
-def _execute(source: Source, sql: str, params: list | dict):
-    if isinstance(source, Transaction):
-        return source.execute(sql, params)
-    return source.cursor().execute(sql, params)
+from scoring.storage.source import Source
+from scoring.storage.source import execute as _execute
+from scoring.storage.store import Transaction
 
 
 # --- frozen rubrics --------------------------------------------------------------------------

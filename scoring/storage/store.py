@@ -286,8 +286,7 @@ class Storage:
         """Replace the computed results of these applications (overrides are kept apart)."""
         if not results:
             return
-        versions = dict(tx.execute("SELECT credit_code, version FROM applications WHERE batch_id = ?",
-                                   [batch_id]).fetchall())
+        versions = dict(tx.execute(q.SELECT_APPLICATION_VERSIONS_OF_BATCH, [batch_id]).fetchall())
         rows = [
             (batch_id, code, str(r.check_id), str(r.outcome), json.dumps(r.reasons, ensure_ascii=False),
              versions.get(code, 0), tx.now)
