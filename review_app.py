@@ -24,6 +24,7 @@ session = common.current_session()
 if session is None and st.session_state.get(common.SESSION_KEY):
     common.expire()
 common.show_flash()
+common.keep_browser_in_step()
 
 if session is None and not accounts.admin_exists(store):
     # The first start: the set-up address the server printed (…/setup?setup=…) opens 首次设置.

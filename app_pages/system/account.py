@@ -35,6 +35,7 @@ with st.form("change_password", clear_on_submit=True):
         else:
             with common.shown_errors():
                 accounts.change_password(common.storage(), st.session_state[common.SESSION_KEY], current, new)
+                common.remember_browser(st.session_state[common.SESSION_KEY])  # the change ended the browser's session
                 common.flash("密码已修改。")
                 st.rerun()
 

@@ -2,6 +2,7 @@
 the chosen batch, and how a refusal is shown."""
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from scoring.common import accounts, clock
+from scoring.common import accounts, browser_sessions, clock
 from scoring.intake import batches, overview
 from scoring.publicity import notices
 from scoring.common.access import Permission, Principal
@@ -23,6 +24,8 @@ from scoring.storage import Storage
 
 BATCH_KEY = "batch_id"
 SESSION_KEY = "session_token"
+BROWSER_HANDOFF_KEY = "browser_handoff"
+FORGET_BROWSER_KEY = "forget_browser"
 FLASH_KEY = "flash_message"
 SELECTED_APPLICATION_KEY = "selected_credit_code"
 SELECTED_TASK_KEY = "selected_score_task"  # "round_id|credit_code": the sheet 我的评审 opens on the 评分 page
@@ -114,26 +117,69 @@ def shown_errors(stop: bool = False) -> Iterator[None]:
 
 
 def current_session() -> ActiveSession | None:
-    """This browser session's login, validated (and its idle clock restarted) on every run."""
-    return accounts.current_session(storage(), st.session_state.get(SESSION_KEY))
+    """This tab's login, validated (and its idle clock restarted) on every run; a new tab or a reload of a browser
+    that is signed in takes up the browser's session (its HttpOnly cookie, see browser_sessions)."""
+    token = st.session_state.get(SESSION_KEY)
+    if token:
+        return accounts.current_session(storage(), token)
+    kept = st.context.cookies.get(browser_sessions.COOKIE_NAME)
+    # Only a real browser's request carries cookies (AppTest's context holds stand-ins, not strings).
+    session = accounts.current_session(storage(), kept) if isinstance(kept, str) and kept else None
+    if session:
+        st.session_state[SESSION_KEY] = kept
+    return session
 
 
 def sign_in(token: str) -> None:
-    """Start from an empty session state: nothing a previous person chose or uploaded survives a login."""
+    """Start from an empty session state: nothing a previous person chose or uploaded survives a login. The
+    browser is then handed its own session (keep_browser_in_step, on the next run)."""
     st.session_state.clear()
     st.session_state[SESSION_KEY] = token
+    remember_browser(token)
+
+
+def remember_browser(token: str) -> None:
+    """After a login or a password change (which ends the browser's other sessions): a one-time handoff that the
+    next run posts to the server, which answers with this browser's session cookie."""
+    st.session_state[BROWSER_HANDOFF_KEY] = browser_sessions.new_handoff(storage(), token)
 
 
 def sign_out() -> None:
     accounts.logout(storage(), st.session_state.get(SESSION_KEY))
     st.session_state.clear()
-    flash("已退出登录。")
+    st.session_state[FORGET_BROWSER_KEY] = True
+    flash("已退出登录（所有标签页与设备上的登录均已结束）。")
 
 
 def expire() -> None:
     """The session ended elsewhere (idle, too old, logged out, deactivated): forget everything of it."""
     st.session_state.clear()
+    st.session_state[FORGET_BROWSER_KEY] = True
     flash("登录已失效（长时间未操作、已在别处退出或账号有变动），请重新登录。")
+
+
+_BROWSER_SCRIPT = """<script>
+fetch({path}, {{method: {method}, credentials: "same-origin", headers: {{"Content-Type": "text/plain"}}, body: {body}}});
+</script>"""
+
+
+def keep_browser_in_step() -> None:
+    """Once after a login: post the handoff, so that the server sets the session cookie (HttpOnly: no page script,
+    this one included, can read it back); once after a logout: have the server delete the cookie."""
+    handoff = st.session_state.pop(BROWSER_HANDOFF_KEY, None)
+    forget = st.session_state.pop(FORGET_BROWSER_KEY, None)
+    if not handoff and not forget:
+        return
+    script = _BROWSER_SCRIPT.format(path=json.dumps(browser_sessions_path()),
+                                    method=json.dumps("POST" if handoff else "DELETE"),
+                                    body=json.dumps(handoff) if handoff else "null")
+    st.html(script, unsafe_allow_javascript=True)
+
+
+def browser_sessions_path() -> str:
+    """The server's route for the session cookie (serve.py), under the configured base path."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/api/session" if base else "/api/session"
 
 
 def flash(message: str) -> None:

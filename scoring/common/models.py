@@ -688,6 +688,7 @@ class ActionKind(StrEnum):
     LOGIN = "login"
     LINK_LOGIN = "login.link"
     LOGIN_FAILED = "login.failed"
+    BROWSER_REMEMBERED = "login.browser"
     ACCOUNT_LOCKED = "account.locked"
     ACCOUNT_UNLOCKED = "account.unlock"
     LOGOUT = "logout"

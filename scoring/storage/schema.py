@@ -1,6 +1,7 @@
 """The DuckDB schema as numbered migrations; the database records which ones it has applied."""
 from scoring.storage.schema_accounts import ACCOUNTS_SCHEMA
 from scoring.storage.schema_backup import BACKUP_SCHEMA
+from scoring.storage.schema_browser import BROWSER_SCHEMA
 from scoring.storage.schema_experts import EXPERTS_SCHEMA
 from scoring.storage.schema_rounds import ROUNDS_SCHEMA
 from scoring.storage.schema_publicity import PUBLICITY_SCHEMA
@@ -100,6 +101,7 @@ MIGRATIONS: list[list[str]] = [
     PUBLICITY_SCHEMA,
     SETUP_SCHEMA,
     BACKUP_SCHEMA,
+    BROWSER_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
