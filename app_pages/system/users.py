@@ -1,15 +1,17 @@
-"""用户与角色: accounts and their roles per batch, initial passwords and one-time links, unlocking, security settings."""
+"""用户与角色: accounts and their roles per batch, initial passwords and one-time links, unlocking, the identity of the
+office's single sign-on each account signs in with, security settings."""
 from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
-from scoring.common import accounts, clock
+from app_pages.widgets import common, sign_on
+from scoring.common import accounts, clock, single_sign_on
 from scoring.common.access import Grant, Permission, Role
 from scoring.common.accounts import Account, AccountPolicy, CredentialKind
 from scoring.common.models import City
 from scoring.common.normalize import validated
+from scoring.common.single_sign_on import LinkedIdentity, LinkKind
 
 ISSUED_KEY = "issued_credential"
 ALL_BATCHES = "（全部批次）"
@@ -66,11 +68,18 @@ def show_issued() -> None:
         st.code(secret, language=None)
 
 
-def accounts_table(users: list[Account]) -> pd.DataFrame:
+def accounts_table(users: list[Account], linked: dict[str, LinkedIdentity]) -> pd.DataFrame:
     now = clock.now()
     return pd.DataFrame([{"登录名": u.login, "姓名": u.display_name, "角色": "；".join(g.describe() for g in u.grants),
-                          "状态": u.status(now), "最近登录": u.last_login_at, "专家编号": u.expert_id or ""}
+                          "状态": u.status(now), "最近登录": u.last_login_at, "专家编号": u.expert_id or "",
+                          "统一身份认证": sign_on_status(linked.get(u.login))}
                          for u in users])
+
+
+def sign_on_status(linked: LinkedIdentity | None) -> str:
+    if linked is None:
+        return ""
+    return "待首次登录" if linked.subject is None else "已关联"
 
 
 def new_account_form() -> None:
@@ -127,6 +136,41 @@ def manage_account(account: Account) -> None:
         if st.form_submit_button(verb):
             attempt(lambda: accounts.set_active(store, principal, account.login, not account.active, reason),
                     f"已{verb.removesuffix('账号')} {account.login}。")
+    sign_on_form(account)
+
+
+def sign_on_form(account: Account) -> None:
+    """Which identity of the office's single sign-on signs in as this account (by its subject, or by a verified
+    e-mail address that the first login binds to its subject)."""
+    st.markdown("**统一身份认证**" + ("" if sign_on.providers() else
+                                   "（本系统尚未配置统一身份认证：关联可先记录，配置 .streamlit/secrets.toml 的 [auth] 后生效）"))
+    linked = single_sign_on.linked_identity(store, principal, account.login)
+    if linked:
+        st.markdown(f"已关联：{linked.describe()}；{linked.linked_by} 于 {linked.linked_at:%Y-%m-%d %H:%M} 关联"
+                    f"（{linked.reason}）")
+        with st.form("unlink_sso_form", clear_on_submit=True):
+            reason = st.text_input("理由（必填）", key="unlink_sso_reason")
+            if st.form_submit_button("解除关联（立即结束其全部登录）"):
+                attempt(lambda: single_sign_on.unlink_identity(store, principal, account.login, reason),
+                        f"已解除 {account.login} 的统一身份认证关联。")
+        return
+    refused = single_sign_on.refused_identities(store, principal)
+    if refused:
+        st.caption("最近被拒绝的统一身份认证登录（尚未关联任何账号）：")
+        st.dataframe(pd.DataFrame([{"时间": r.at, "身份提供方": r.issuer, "用户标识": r.subject, "邮箱": r.email or ""}
+                                   for r in refused]), hide_index=True)
+    with st.form("link_sso_form", clear_on_submit=True):
+        issuer = st.text_input("身份提供方（issuer）", value=sign_on.issuer_hint(), key="link_sso_issuer")
+        kind = st.radio("按", list(LinkKind), format_func=str, horizontal=True, key="link_sso_kind")
+        value = st.text_input("用户标识（sub）或已验证邮箱", key="link_sso_value",
+                              help="用户标识见本人登录被拒时页面显示的信息或上表；按已验证邮箱关联时，"
+                                   "本人首次登录后即改为只按其用户标识识别。")
+        reason = st.text_input("理由（必填）", key="link_sso_reason")
+        if st.form_submit_button("关联"):
+            identity = {"subject": value} if kind == LinkKind.SUBJECT else {"email": value}
+            attempt(lambda: single_sign_on.link_identity(store, principal, account.login, issuer, reason=reason,
+                                                         **identity),
+                    f"已为 {account.login} 关联统一身份认证。")
 
 
 def policy_form() -> None:
@@ -144,7 +188,8 @@ def policy_form() -> None:
 st.title("用户与角色")
 show_issued()
 users = accounts.list_users(store, principal)
-st.dataframe(accounts_table(users), hide_index=True)
+linked_by_login = {i.login: i for i in single_sign_on.linked_identities(store, principal)}
+st.dataframe(accounts_table(users, linked_by_login), hide_index=True)
 
 new_tab, manage_tab, policy_tab, log_tab = st.tabs(["新建账号", "管理账号", "安全设置", "账号日志"])
 with new_tab:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from app_pages.widgets import sign_on
 from scoring.common import accounts, browser_sessions, clock
 from scoring.intake import batches, overview
 from scoring.publicity import notices
@@ -149,6 +150,7 @@ def sign_out() -> None:
     st.session_state.clear()
     st.session_state[FORGET_BROWSER_KEY] = True
     flash("已退出登录（所有标签页与设备上的登录均已结束）。")
+    sign_on.leave_provider()
 
 
 def expire() -> None:

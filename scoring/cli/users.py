@@ -1,4 +1,5 @@
-"""The `user` command group: the first administrator, accounts, roles, initial passwords and login links."""
+"""The `user` command group: the first administrator, accounts, roles, initial passwords and login links, the
+identities of the office's single sign-on."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ import sys
 
 from pydantic import ValidationError
 
-from scoring.common import accounts, clock
+from scoring.common import accounts, clock, single_sign_on
 from scoring.common.access import Grant, Role
 from scoring.common.accounts import AccountPolicy, CredentialKind
 from scoring.cli.base import CliError, Options, emit, principal
@@ -89,6 +90,30 @@ def add_commands(commands, options: Options) -> None:
     has_admin = actions.add_parser("has-admin", parents=[common], help="检查是否已有系统管理员（供脚本使用）",
                                    description=f"已有系统管理员时退出码为0，没有时为{NO_ADMIN_EXIT}，出错时为1。")
     has_admin.set_defaults(run=cmd_has_admin)
+
+    link = actions.add_parser("link-sso", parents=[common, printing], help="为账号关联单位统一身份认证（OIDC）",
+                              description="记录哪个统一身份认证账号以此账号登录：按身份提供方（issuer）与用户标识（sub），"
+                                          "或按已验证邮箱（本人首次登录时关联其用户标识，此后只按用户标识识别）。"
+                                          "统一身份认证不会新建账号或授予角色，登录后享有该账号的角色。")
+    link.add_argument("login", help="登录名")
+    link.add_argument("--issuer", required=True,
+                      help="身份提供方的 issuer，与其 /.well-known/openid-configuration 中的 issuer 完全一致")
+    identity = link.add_mutually_exclusive_group(required=True)
+    identity.add_argument("--subject", help="用户标识（sub），见本人登录被拒时显示的信息或 user sso-list")
+    identity.add_argument("--email", help="已验证邮箱：本人首次以此邮箱登录时关联其用户标识")
+    link.add_argument("--reason", required=True, help="理由（必填，记入审计日志）")
+    link.set_defaults(run=cmd_link_sso)
+
+    unlink = actions.add_parser("unlink-sso", parents=[common, printing], help="解除账号的统一身份认证关联",
+                                description="解除账号的统一身份认证关联，并立即结束该账号的全部登录。")
+    unlink.add_argument("login", help="登录名")
+    unlink.add_argument("--reason", required=True, help="理由（必填，记入审计日志）")
+    unlink.set_defaults(run=cmd_unlink_sso)
+
+    sso_list = actions.add_parser("sso-list", parents=[common, printing], help="列出统一身份认证关联与最近被拒的登录",
+                                  description="列出各账号关联的统一身份认证，以及最近因未关联而被拒绝的统一身份认证登录"
+                                              "（身份提供方、用户标识、邮箱），供关联时使用。")
+    sso_list.set_defaults(run=cmd_sso_list)
 
     policy = actions.add_parser("policy", parents=[common, printing], help="查看或修改账号安全设置",
                                 description="不带参数时显示当前设置；给出任一参数时修改（须 --reason）。")
@@ -187,6 +212,34 @@ def cmd_set_active(args) -> int:
 def cmd_has_admin(args) -> int:
     with Storage(args.db) as storage:
         return 0 if accounts.admin_exists(storage) else NO_ADMIN_EXIT
+
+
+def cmd_link_sso(args) -> int:
+    with Storage(args.db) as storage:
+        linked = single_sign_on.link_identity(storage, principal(args), args.login, args.issuer, subject=args.subject,
+                                              email=args.email, reason=args.reason)
+    emit(args, linked.model_dump(mode="json"), f"已为 {linked.login} 关联统一身份认证：{linked.describe()}。")
+    return 0
+
+
+def cmd_unlink_sso(args) -> int:
+    with Storage(args.db) as storage:
+        single_sign_on.unlink_identity(storage, principal(args), args.login, args.reason)
+    emit(args, {"login": args.login, "linked": False}, f"已解除 {args.login} 的统一身份认证关联，其全部登录已结束。")
+    return 0
+
+
+def cmd_sso_list(args) -> int:
+    with Storage(args.db) as storage:
+        linked = single_sign_on.linked_identities(storage, principal(args))
+        refused = single_sign_on.refused_identities(storage, principal(args))
+    payload = {"linked": [i.model_dump(mode="json") for i in linked], "refused": [r._asdict() for r in refused]}
+    lines = [f"{i.login}  {i.describe()}" for i in linked] or ["（尚无账号关联统一身份认证）"]
+    if refused:
+        lines += ["最近被拒绝的统一身份认证登录（尚未关联）："]
+        lines += [f"  {r.at:%Y-%m-%d %H:%M}  {r.issuer}  {r.subject}  {r.email or ''}" for r in refused]
+    emit(args, payload, "\n".join(lines))
+    return 0
 
 
 def cmd_policy(args) -> int:

@@ -43,6 +43,8 @@ ACTION_TITLES = {
     ActionKind.PASSWORD_CHANGE: "修改密码", ActionKind.CREDENTIALS_ISSUE: "发放登录凭据",
     ActionKind.USER_CREATE: "新建账号", ActionKind.USER_DEACTIVATE: "停用账号", ActionKind.USER_ACTIVATE: "启用账号",
     ActionKind.ROLE_GRANT: "授予角色", ActionKind.ROLE_REVOKE: "撤销角色", ActionKind.POLICY_CHANGE: "修改安全设置",
+    ActionKind.SSO_LOGIN: "统一身份认证登录", ActionKind.SSO_LINK: "关联统一身份认证",
+    ActionKind.SSO_BIND: "首次统一身份认证登录时关联用户标识", ActionKind.SSO_UNLINK: "解除统一身份认证关联",
 }
 
 

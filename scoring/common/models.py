@@ -703,6 +703,10 @@ class ActionKind(StrEnum):
     SETUP_ISSUE = "setup.issue"
     SETUP_USE = "setup.use"
     SETUP_REFUSED = "setup.refused"
+    SSO_LOGIN = "login.sso"
+    SSO_LINK = "sso.link"
+    SSO_BIND = "sso.bind"
+    SSO_UNLINK = "sso.unlink"
     # rounds and their assignment
     ROUND_CREATE = "round.create"
     ROUND_UPDATE = "round.update"

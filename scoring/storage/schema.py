@@ -8,6 +8,7 @@ from scoring.storage.schema_publicity import PUBLICITY_SCHEMA
 from scoring.storage.schema_ranking import MEETING_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA
 from scoring.storage.schema_scoring import SCORING_SCHEMA
 from scoring.storage.schema_setup import SETUP_SCHEMA
+from scoring.storage.schema_sso import SSO_SCHEMA
 
 # Each entry brings the schema from version i to i + 1. Append, never edit a released one.
 # A feature with tables of its own keeps its statements in scoring/storage/schema_<feature>.py and
@@ -102,6 +103,7 @@ MIGRATIONS: list[list[str]] = [
     SETUP_SCHEMA,
     BACKUP_SCHEMA,
     BROWSER_SCHEMA,
+    SSO_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from scoring.common import accounts
+from scoring.common import accounts, single_sign_on
 from scoring.cli.main import build_parser, main
 from tests.builders.cli import run_json
+from tests.builders.identity_provider import ISSUER, FakeProvider
 from scoring.cli.users import NO_ADMIN_EXIT
 from scoring.storage import Storage
 
@@ -159,3 +160,43 @@ def test_system_setup_link_prints_an_address_only_while_there_is_no_administrato
     assert status == 0 and issued["url"].startswith("https://review.example.cn/setup?setup=")
     assert create_admin(db, monkeypatch) == 0
     assert run_json(capsys, "system", "setup-link", "--db", db)[1] == {"needed": False}
+
+
+def test_link_sso_lets_the_identity_sign_in_as_the_account_and_unlink_sso_stops_it(db, capsys):
+    main(["user", "add", "wangli", "--display-name", "王丽", "--role", "staff", "--db", db])
+    status, linked = run_json(capsys, "user", "link-sso", "wangli", "--issuer", ISSUER, "--subject", "f3a9-wangli",
+                              "--reason", "统一身份认证上线", "--actor", "cli:chief", "--db", db)
+
+    assert status == 0 and (linked["issuer"], linked["subject"], linked["linked_by"]) == \
+        (ISSUER, "f3a9-wangli", "cli:chief")
+    with Storage(db) as storage:
+        token = single_sign_on.login_with_identity(storage, FakeProvider().login("f3a9-wangli"))
+        assert accounts.current_session(storage, token).principal.login == "wangli"
+    assert main(["user", "unlink-sso", "wangli", "--reason", "人员调离", "--db", db]) == 0
+    with Storage(db) as storage:
+        assert accounts.current_session(storage, token) is None
+        with pytest.raises(single_sign_on.SignOnRefused):
+            single_sign_on.login_with_identity(storage, FakeProvider().login("f3a9-wangli"))
+
+
+def test_link_sso_by_email_waits_for_the_first_login_and_sso_list_shows_it(db, capsys):
+    main(["user", "add", "wangli", "--display-name", "王丽", "--role", "staff", "--db", db])
+    assert main(["user", "link-sso", "wangli", "--issuer", ISSUER, "--email", "wangli@unit.example.cn",
+                 "--reason", "按邮箱关联", "--db", db]) == 0
+
+    status, listed = run_json(capsys, "user", "sso-list", "--db", db)
+
+    assert status == 0 and [(i["login"], i["email"], i["subject"]) for i in listed["linked"]] == \
+        [("wangli", "wangli@unit.example.cn", None)]
+
+
+def test_link_sso_needs_a_subject_or_an_email_and_an_existing_account(db, capsys):
+    main(["user", "add", "wangli", "--display-name", "王丽", "--role", "staff", "--db", db])
+
+    with pytest.raises(SystemExit) as exited:
+        main(["user", "link-sso", "wangli", "--issuer", "https://sso.example.cn", "--reason", "关联", "--db", db])
+
+    assert exited.value.code == 2
+    assert main(["user", "link-sso", "nobody", "--issuer", "https://sso.example.cn", "--subject", "s",
+                 "--reason", "关联", "--db", db]) == 1
+    assert "没有登录名为“nobody”的账号" in capsys.readouterr().err
