@@ -1,7 +1,6 @@
 """The `experts` and `conflicts` command groups: the expert pool, its import template, and the conflict report."""
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 from pathlib import Path
 

@@ -3,7 +3,6 @@
 (履职评价)."""
 from __future__ import annotations
 
-import argparse
 from decimal import Decimal, InvalidOperation
 
 from scoring.cli.base import CliError, Options, emit, principal

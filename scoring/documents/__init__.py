@@ -6,6 +6,9 @@ from pydantic import BaseModel
 from scoring.common.models import Application, Attachment, AttachmentKind, ImportIssue, IssueCounts, Severity
 
 
+MAX_FILE_BYTES = 30 * 1024 * 1024  # one uploaded or imported file, whatever its kind
+
+
 class AttachmentReference(BaseModel):
     """A file an application names (by file name), located where it was named."""
 

@@ -19,7 +19,6 @@ from stdnum.cn import uscc
 from scoring.common import clock
 from scoring.common.disciplines import Discipline
 from scoring.documents import AttachmentReference, IssueLog, ParsedFile
-from scoring.documents.spreadsheet import MAX_FILE_BYTES  # noqa: F401  (the limit callers and tests read here)
 from scoring.documents.spreadsheet import (
     EXAMPLE_MARK,
     Column,

@@ -27,10 +27,9 @@ from pydantic import BaseModel
 from scoring.common import clock
 from scoring.intake.credit_code import CodeStatus, read_credit_code
 from scoring.common.disciplines import Discipline
-from scoring.documents import IssueLog
+from scoring.documents import MAX_FILE_BYTES, IssueLog
 from scoring.documents.spreadsheet import (
     EXAMPLE_MARK,
-    MAX_FILE_BYTES,
     Column,
     Grid,
     Kind,

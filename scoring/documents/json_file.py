@@ -10,12 +10,9 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
-from scoring.documents import AttachmentReference, IssueLog, ParsedFile
+from scoring.documents import MAX_FILE_BYTES, AttachmentReference, IssueLog, ParsedFile
 from scoring.common.models import Application
 from scoring.common.normalize import explain_validation_error
-
-MAX_FILE_BYTES = 30 * 1024 * 1024
-
 
 def read_json(content: bytes, filename: str, batch_id: str) -> ParsedFile:
     """Every application of a JSON file for batch `batch_id`, the attachments they name, and every problem."""

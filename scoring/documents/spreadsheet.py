@@ -24,7 +24,7 @@ import xlsxwriter
 from pydantic import BaseModel, ValidationError
 
 from scoring.common.disciplines import catalogue
-from scoring.documents import IssueLog
+from scoring.documents import MAX_FILE_BYTES, IssueLog
 from scoring.common.models import AffiliationKind, City, Funding, UnitType
 from scoring.common.normalize import (
     clean_long_text,
@@ -51,7 +51,6 @@ from scoring.common.normalize import (
 )
 
 EXAMPLE_MARK = "示例"
-MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb is refused before calamine inflates it
 HEADER_SEARCH_ROWS = 30
 STRING_TOO_LONG = -2  # what XlsxWriter's write_string returns when it had to truncate

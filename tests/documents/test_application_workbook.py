@@ -9,6 +9,7 @@ import pytest
 import xlsxwriter
 
 from scoring.common.disciplines import Discipline
+from scoring.documents import MAX_FILE_BYTES
 from scoring.documents import application_workbook as workbook
 from scoring.documents.application_workbook import read_workbook, template_bytes, write_workbook
 from scoring.common.models import AttachmentKind, Funding, ManagementStandard, PriorityKind, Severity, UnitType
@@ -578,7 +579,7 @@ def test_file_that_is_not_an_xlsx_workbook_gives_one_clear_error(content, filena
 
 
 def test_file_over_the_size_limit_is_refused_before_parsing():
-    parsed = read(b"PK\x03\x04" + b"\x00" * (workbook.MAX_FILE_BYTES + 1))
+    parsed = read(b"PK\x03\x04" + b"\x00" * (MAX_FILE_BYTES + 1))
 
     assert len(parsed.issues) == 1 and "30 MB" in parsed.issues[0].message
 
