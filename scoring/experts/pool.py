@@ -31,7 +31,6 @@ from scoring.common.models import (
     Expert,
     ImportIssue,
     IssueCounts,
-    Recusal,
     Severity,
     compact_code,
 )
@@ -295,36 +294,6 @@ def declared_conflicts(storage: Storage, principal: Principal, expert_id: str | 
     if expert_id is None or principal.expert_id != compact_code(expert_id):
         require(principal, Permission.VIEW_EXPERTS)
     return store.load_declared(storage, compact_code(expert_id) if expert_id else None)
-
-
-# --- recusals during scoring ---------------------------------------------------------------
-
-
-def record_recusal(storage: Storage, principal: Principal, batch_id: str, expert_id: str, credit_code: str,
-                   reason: str) -> Recusal:
-    """An expert steps back from one application of a batch while scoring; staff may record it for them."""
-    expert_id, credit_code = compact_code(expert_id), compact_code(credit_code)
-    if principal.expert_id == expert_id:
-        require(principal, Permission.SCORE, batch_id)
-    else:
-        require(principal, Permission.MANAGE_EXPERTS)
-    reason = _checked_reason(reason, "申请回避")
-    if storage.get_application(batch_id, credit_code) is None:
-        raise ExpertError(f"批次 {batch_id} 中没有统一社会信用代码为 {credit_code} 的申报书。")
-    with storage.transaction(principal.actor) as tx:
-        _stored(tx, expert_id)
-        if store.load_recusal(tx, batch_id, expert_id, credit_code):
-            raise ExpertError("该回避申请已登记。")
-        recusal = Recusal(batch_id=batch_id, expert_id=expert_id, credit_code=credit_code, reason=reason,
-                          recorded_by=tx.actor, recorded_at=tx.now)
-        store.insert_recusal(tx, recusal)
-        tx.audit(ActionKind.RECUSAL, f"{expert_entity(expert_id)}/recusal/{batch_id}/{credit_code}", reason)
-    return recusal
-
-
-def list_recusals(storage: Storage, principal: Principal, batch_id: str) -> list[Recusal]:
-    require(principal, Permission.VIEW_EXPERTS, batch_id)
-    return store.load_recusals(storage, batch_id)
 
 
 # --- the conflict report -------------------------------------------------------------------

@@ -2,10 +2,7 @@
 from factories, and the people who act on them."""
 from __future__ import annotations
 
-import atexit
 import functools
-import shutil
-import tempfile
 from pathlib import Path
 
 from scoring.intake import batches
@@ -13,9 +10,11 @@ from scoring.common.access import Grant, Principal, Role
 from scoring.intake.checks import run_checks
 from scoring.common.models import ActionKind, Application, Expert
 from scoring.rounds.review_rounds import ReviewRound, create_round, round_settings
+from scoring.review.score_sheets import declare_recusal
 from scoring.storage import Storage
 from scoring.storage import expert_store
 from tests.builders.checks import RECOMMENDATION_LETTER
+from tests.builders.databases import built, opened_copy
 from tests.builders.applications import make_application, make_batch
 
 ADMIN = Principal.command_line("cli:test")
@@ -35,21 +34,14 @@ def expert_principal(expert_id: str) -> Principal:
 
 
 @functools.cache
-def _sample_template() -> Path:
-    """The sample batch and pool, built once per test process (loading it takes seconds)."""
-    folder = Path(tempfile.mkdtemp(prefix="rounds-sample-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    path = folder / "sample.duckdb"
-    with Storage(path) as storage:
-        batches.load_sample(storage, ADMIN)
-    return path
+def sample_database() -> Path:
+    """The sample batch and pool (loading it takes seconds)."""
+    return built("sample", lambda storage: batches.load_sample(storage, ADMIN))
 
 
 def sample_storage(tmp_path: Path) -> Storage:
     """A fresh copy of the sample database, opened."""
-    path = tmp_path / "review.duckdb"
-    shutil.copy(_sample_template(), path)
-    return Storage(path)
+    return opened_copy(sample_database(), tmp_path)
 
 
 def small_storage(tmp_path: Path, applications: list[Application], experts: list[Expert]) -> Storage:
@@ -63,6 +55,12 @@ def small_storage(tmp_path: Path, applications: list[Application], experts: list
         expert_store.save_experts(tx, experts)
         tx.audit(ActionKind.IMPORT, "batch/2023")
     return storage
+
+
+def recuse(storage: Storage, round_id: str, expert_id: str, credit_code: str, reason: str = "专家申请回避") -> None:
+    """The expert steps back from an application assigned in this round, as the scoring page does (the one recusal
+    path: it bars the pair for the whole batch)."""
+    declare_recusal(storage, expert_principal(expert_id), round_id, credit_code, reason)
 
 
 def new_round(storage: Storage, principal: Principal = STAFF, **settings) -> ReviewRound:

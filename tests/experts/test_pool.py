@@ -20,8 +20,6 @@ from scoring.experts.pool import (
     get_expert,
     import_experts,
     list_experts,
-    list_recusals,
-    record_recusal,
     update_expert,
     withdraw_conflict,
 )
@@ -332,28 +330,7 @@ def test_a_pair_declared_twice_is_refused_naming_the_first(storage):
         declare_conflict(storage, STAFF, "ZJ-0001", CODE, "再登记一次")
 
 
-# --- recusals and the report ---------------------------------------------------------------
-
-
-def test_an_experts_recusal_is_recorded_and_reported_as_a_conflict(storage):
-    imported(storage, make_expert())
-    me = Principal(login="zj-0001", display_name="张三", grants=(Grant(role=Role.EXPERT, batch_id="2023"),),
-                   expert_id="ZJ-0001")
-
-    record_recusal(storage, me, "2023", "ZJ-0001", CODE, "曾指导该单位的方案编写")
-
-    assert [r.reason for r in list_recusals(storage, STAFF, "2023")] == ["曾指导该单位的方案编写"]
-    [conflict] = conflict_report(storage, STAFF, "2023", ConflictRules())
-    assert conflict.rule is ConflictRule.RECUSAL
-    with pytest.raises(ExpertError, match="已登记"):
-        record_recusal(storage, me, "2023", "ZJ-0001", CODE, "再次申请")
-
-
-def test_a_recusal_for_an_application_outside_the_batch_is_refused(storage):
-    imported(storage, make_expert())
-
-    with pytest.raises(ExpertError, match="没有统一社会信用代码为"):
-        record_recusal(storage, STAFF, "2023", "ZJ-0001", make_credit_code(77), "理由充分")
+# --- the conflict report ---------------------------------------------------------------
 
 
 def test_the_report_covers_active_experts_and_every_rule(storage):

@@ -12,7 +12,8 @@ import pytest
 from scoring.common import clock
 from scoring.common.access import AccessDenied
 from scoring.rounds.assignment_lists import committed_assignment
-from scoring.common.models import RoundKind, SheetStatus
+from scoring.common.models import ConflictRule, ConflictRules, RoundKind, SheetStatus
+from scoring.experts.pool import conflict_report
 from scoring.rounds.review_rounds import RoundError, round_rubric, stored_round, update_round
 from scoring.review.rubrics import RUBRICS_DIR
 from scoring.review.score_sheets import (
@@ -249,6 +250,9 @@ def test_a_recusal_releases_the_assignment_and_staff_see_it_at_once(storage, tas
     assert any(r.credit_code == code and r.expert_id == expert.expert_id for r in view.barred)
     progress = round_progress(storage, STAFF, round_id)
     assert [(r.expert_id, r.credit_code) for r in progress.recusals] == [(expert.expert_id, code)]
+    reported = [c for c in conflict_report(storage, STAFF, "2023", ConflictRules()) if c.rule is ConflictRule.RECUSAL]
+    assert [(c.expert_id, c.credit_code) for c in reported] == [(expert.expert_id, code)]
+    assert "近三年曾在该单位兼职" in reported[0].reason
     with pytest.raises(ScoringError, match="已对该申报书申请回避"):
         save_draft(storage, expert, round_id, code, {"scores": {"management": "19"}})
 

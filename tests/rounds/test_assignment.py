@@ -37,12 +37,12 @@ from scoring.rounds.assignment_lists import (
 from scoring.experts.conflicts import unit_groups
 from scoring.common.disciplines import Discipline
 from scoring.documents.assignment_workbook import HEADERS, neutralised
-from scoring.experts.pool import conflict_report, declare_conflict, list_experts, record_recusal
+from scoring.experts.pool import conflict_report, declare_conflict, list_experts
 from scoring.common.models import ActionKind, ConflictRules
 from scoring.rounds.review_rounds import RoundError, RoundMode, get_round, update_round
 from scoring.storage import round_store
 from tests.builders.applications import make_application, make_credit_code, make_expert
-from tests.builders.rounds import ADMIN, OBSERVER, STAFF, expert_principal, applicant, new_round, sample_storage, small_storage
+from tests.builders.rounds import ADMIN, OBSERVER, STAFF, expert_principal, applicant, new_round, recuse, sample_storage, small_storage
 
 K = 5
 
@@ -159,11 +159,13 @@ def test_commit_needs_a_reason(sample):
 
 @pytest.mark.parametrize("change", ["recusal", "declared pair", "round settings", "commit"])
 def test_commit_refuses_a_preview_of_data_that_changed_since(sample, change):
+    earlier = committed_round(sample)[0] if change == "recusal" else None
     review_round = new_round(sample)
     preview = preview_assignment(sample, STAFF, review_round.round_id)
     code, expert_id = preview.pairs[0].key
-    if change == "recusal":
-        record_recusal(sample, ADMIN, "2023", expert_id, code, "曾参与该单位项目评审")
+    if change == "recusal":  # declared while scoring an earlier round of the batch, it bars the pair here too
+        code, expert_id = next(p.key for p in preview.pairs if p.key in current(sample, earlier.round_id))
+        recuse(sample, earlier.round_id, expert_id, code, "曾参与该单位项目评审")
     elif change == "declared pair":
         declare_conflict(sample, ADMIN, expert_id, code, "近亲属在该单位任职")
     elif change == "round settings":
@@ -424,7 +426,7 @@ def test_rerun_after_a_recusal_fills_only_that_application_and_moves_nothing_els
     review_round, preview = committed_round(sample)
     before = current(sample, review_round.round_id)
     code, recused = preview.pairs[7].key
-    record_recusal(sample, expert_principal(recused), "2023", recused, code, "曾指导该单位专利布局")
+    recuse(sample, review_round.round_id, recused, code, "曾指导该单位专利布局")
     view = committed_assignment(sample, STAFF, review_round.round_id)
     assert [(r.credit_code, r.expert_id) for r in view.barred] == [(code, recused)]
     assert [f.credit_code for f in view.uncovered] == [code]
@@ -455,7 +457,7 @@ def test_rerun_keeps_every_other_pair_even_where_a_fresh_solve_would_move_them(s
     remove_pair(sample, STAFF, review_round.round_id, *kept_manual.key, "调整")
     add_pair(sample, STAFF, review_round.round_id, *kept_manual.key, "恢复")
     before = current(sample, review_round.round_id)
-    record_recusal(sample, ADMIN, "2023", recused, code, "专家本人申请回避")
+    recuse(sample, review_round.round_id, recused, code, "专家本人申请回避")
 
     summary = rerun_uncovered(sample, STAFF, review_round.round_id, "回避后补充")
 
@@ -484,13 +486,13 @@ def test_rerun_in_panel_mode_drops_the_recused_member_and_names_the_shortfall(pa
         {"name": "材料组", "members": ["ZJ-0001", "ZJ-0002", "ZJ-0003", "ZJ-0004"], "fields": ["新材料", "生物医药"]}])
     preview = preview_assignment(storage, STAFF, review_round.round_id)
     commit_assignment(storage, STAFF, review_round.round_id, preview, "首次分配")
-    record_recusal(storage, ADMIN, "2023", "ZJ-0004", materials[1].credit_code, "专家申请回避")
+    recuse(storage, review_round.round_id, "ZJ-0004", materials[1].credit_code)
 
     rerun = preview_rerun(storage, STAFF, review_round.round_id)
 
     assert rerun.feasible and [p.key for p in rerun.removed] == [(materials[1].credit_code, "ZJ-0004")]
     assert rerun.added == []
-    record_recusal(storage, ADMIN, "2023", "ZJ-0001", materials[0].credit_code, "专家申请回避")
+    recuse(storage, review_round.round_id, "ZJ-0001", materials[0].credit_code)
     short = preview_rerun(storage, STAFF, review_round.round_id)
     assert not short.feasible and "只有2名成员可以评审" in short.shortfalls[0]
 
