@@ -99,12 +99,12 @@ def test_import_page_names_every_error_and_imports_nothing(app):
 
 def test_import_page_imports_a_filled_template(app):
     from scoring.documents.application_workbook import write_workbook
-    from tests.builders.checks import make_application
+    from tests.builders.checks import lean_application
 
     app.run()
     open_page(app, "import_page.py")
     batch_id = app.session_state["batch_id"]
-    new_app = make_application(basic={"unit_name": "测试导入大学"})
+    new_app = lean_application(basic={"unit_name": "测试导入大学"})
     assert storage().get_application(batch_id, new_app.credit_code) is None
 
     app.file_uploader(key="import_files").set_value(("新申报.xlsx", write_workbook([new_app]), XLSX))

@@ -3,7 +3,6 @@ holiday arrangement entered on the page; objections registered and decided; the 
 generated — observers read without a control that writes, and a city bureau reads only the published notice."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from scoring.common.access import Grant, Role
 from scoring.common.models import City
 from scoring.publicity.objections import ObjectionDecision, ObjectionInput, ObjectorKind, ObjectionStatus
 from tests.app.conftest import page_file, PASSWORD, button, keys, page_as, table
-from tests.builders.publicity import SETTINGS, _shortlisted_template
+from tests.builders.publicity import SETTINGS, shortlisted_database
+from tests.builders.databases import copy_to
 from tests.builders.rounds import STAFF as STAFF_PRINCIPAL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ WRITE_CONTROLS = {"save_notice_settings", "publish_notice", "withdraw_notice", "
 def store(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     path = tmp_path / "review.duckdb"
-    shutil.copy(_shortlisted_template(), path)
+    copy_to(shortlisted_database(), path)
     monkeypatch.setenv("SCORING_DB", str(path))
     monkeypatch.setenv("SCORING_EXPORTS", str(tmp_path / "exports"))
     return common.storage()

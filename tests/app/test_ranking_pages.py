@@ -3,8 +3,6 @@ application explained, the meeting's decisions after a confirmation, and freezin
 read every one of them without a control that writes."""
 from __future__ import annotations
 
-import functools
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,12 +13,11 @@ from app_pages.widgets import common
 from scoring.results import meeting, shortlist
 from scoring.common.access import Grant, Role
 from scoring.rounds.review_rounds import close_round, get_round
-from scoring.review.score_sheets import submit_sheet
-from scoring.storage import Storage, round_store
+
 from tests.app.conftest import ADMIN, button, keys, page_as
 from tests.builders.rounds import STAFF as STAFF_PRINCIPAL
-from tests.builders.rounds import expert_principal
-from tests.builders.sheets import _assigned_template, rubric
+from tests.builders.sheets import rubric, scored_database
+from tests.builders.databases import copy_to
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = Grant(role=Role.STAFF)
@@ -31,34 +28,11 @@ WRITE_CONTROLS = {"close_round", "bonus_check", "decide_preview", "bulk_preview"
                   "freeze_shortlist"}
 
 
-@functools.cache
-def _scored_template() -> Path:
-    """Round 2023-01 with most sheets submitted at varied totals (every 11th pair left open: incomplete panels;
-every 17th far below the rest: disagreement)."""
-    folder = Path(_assigned_template()).parent / "scored"
-    folder.mkdir(exist_ok=True)
-    path = folder / "review.duckdb"
-    shutil.copy(_assigned_template(), path)
-    with Storage(path) as storage:
-        criteria = rubric(storage).criteria
-        for i, pair in enumerate(round_store.current_pairs(storage, ROUND)):
-            if i % 11 == 5:
-                continue
-            cuts = {"management": Decimal(i % 7), "conversion": Decimal(i % 3)}
-            if i % 17 == 3:  # now and then an expert far below the others
-                cuts |= {"management": Decimal(15), "creation": Decimal(14)}
-            scores = {c.id: c.max_points - cuts.get(c.id, 0) for c in criteria}
-            submit_sheet(storage, expert_principal(pair.expert_id), ROUND, pair.credit_code,
-                         {"scores": scores, "comments": {c.id: "评语" for c in criteria}, "opinion": "推荐",
-                          "opinion_text": "同意推荐"})
-    return path
-
-
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     path = tmp_path / "review.duckdb"
-    shutil.copy(_scored_template(), path)
+    copy_to(scored_database(), path)
     monkeypatch.setenv("SCORING_DB", str(path))
     monkeypatch.setenv("SCORING_EXPORTS", str(tmp_path / "exports"))
     return common.storage()

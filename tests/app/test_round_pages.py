@@ -2,7 +2,6 @@
 hand, re-run after a recusal and export; refusals shown in Chinese; each page opens only for the roles that may."""
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -13,12 +12,13 @@ from app_pages.widgets import common
 from scoring.common.access import Grant, Role
 from scoring.common.models import ActionKind, RoundKind
 from scoring.rounds.assignment import commit_assignment, preview_assignment
-from scoring.experts.pool import conflict_report, list_experts, record_recusal
+from scoring.experts.pool import conflict_report, list_experts
 from scoring.common.models import ConflictRules
 from scoring.rounds.review_rounds import RoundMode, get_round, list_rounds
 from scoring.storage import round_store
 from tests.app.conftest import ADMIN, button, page_as, table
-from tests.builders.rounds import _sample_template, new_round
+from tests.builders.rounds import new_round, recuse, sample_database
+from tests.builders.databases import copy_to
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = Grant(role=Role.STAFF)
@@ -29,7 +29,7 @@ def store(tmp_path, monkeypatch):
     """The app's own storage of a fresh copy of the sample database; exports go to the test's folder."""
     monkeypatch.chdir(ROOT)
     path = tmp_path / "review.duckdb"
-    shutil.copy(_sample_template(), path)
+    copy_to(sample_database(), path)
     monkeypatch.setenv("SCORING_DB", str(path))
     monkeypatch.setenv("SCORING_EXPORTS", str(tmp_path / "exports"))
     return common.storage()
@@ -204,7 +204,7 @@ def test_rerun_after_a_recusal_on_the_page_changes_one_pair(store):
     preview = preview_assignment(store, ADMIN, created.round_id)
     commit_assignment(store, ADMIN, created.round_id, preview, "首次分配")
     code, expert_id = preview.pairs[3].key
-    record_recusal(store, ADMIN, "2023", expert_id, code, "专家申请回避")
+    recuse(store, created.round_id, expert_id, code)
     at = page_as(store, "assignment.py")
     assert any("因回避不能保留" in w.value for w in at.warning)
 

@@ -3,7 +3,6 @@ the staff's progress page (counts, reminders, recusals, never a draft's scores) 
 from __future__ import annotations
 
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from scoring.storage import round_store, sheet_store
 from tests.app.conftest import page_file, ADMIN, PASSWORD, create_person, new_app
 from tests.builders.rounds import STAFF as STAFF_PRINCIPAL
 from tests.builders.rounds import expert_principal
-from tests.builders.sheets import _assigned_template, full_marks
+from tests.builders.sheets import assigned_database, full_marks
+from tests.builders.databases import copy_to
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = Grant(role=Role.STAFF)
@@ -36,7 +36,7 @@ def store(tmp_path, monkeypatch):
     """The app's own storage of a fresh copy of the sample batch with round 2023-01 assigned (130 pairs)."""
     monkeypatch.chdir(ROOT)
     path = tmp_path / "review.duckdb"
-    shutil.copy(_assigned_template(), path)
+    copy_to(assigned_database(), path)
     monkeypatch.setenv("SCORING_DB", str(path))
     monkeypatch.setenv("SCORING_EXPORTS", str(tmp_path / "exports"))
     return common.storage()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from scoring.documents.application_workbook import write_workbook
 from tests.browser.conftest import go_to, shot, sign_in
-from tests.builders.checks import credit_code, make_application
+from tests.builders.checks import with_check_character, lean_application
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_staff_import_a_workbook_and_find_the_unit_in_the_list(app_url, people, page, tmp_path):
     bad = tmp_path / "申报书（错误）.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
-    unit = make_application(basic={"unit_name": "浏览器测试理工大学", "credit_code": credit_code("12210100MB0009991")})
+    unit = lean_application(basic={"unit_name": "浏览器测试理工大学", "credit_code": with_check_character("12210100MB0009991")})
     good = tmp_path / "申报书.xlsx"
     good.write_bytes(write_workbook([unit]))
 

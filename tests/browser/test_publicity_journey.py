@@ -5,7 +5,6 @@ The app runs on its own database: round 2023-01 closed with a frozen shortlist o
 (start 2023-06-05, five working days, a contact) saved, an administrator made before it starts."""
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -24,11 +23,12 @@ def publicity_db(tmp_path_factory):
     from scoring.publicity.notices import save_notice_settings
     from scoring.results.shortlist import shortlists
     from scoring.storage import Storage
-    from tests.builders.publicity import SETTINGS, _shortlisted_template
+    from tests.builders.publicity import SETTINGS, shortlisted_database
+    from tests.builders.databases import copy_to
     from tests.builders.rounds import STAFF
 
     db = tmp_path_factory.mktemp("publicity-browser") / "review.duckdb"
-    shutil.copy(_shortlisted_template(), db)
+    copy_to(shortlisted_database(), db)
     with Storage(db) as storage:
         accounts.create_first_admin(storage, LOGIN, "处长", PASSWORD)
         save_notice_settings(storage, STAFF, ROUND, SETTINGS)

@@ -6,7 +6,6 @@ The app runs on its own database: round 2023-01 assigned and mostly scored, an a
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -21,10 +20,11 @@ LOGIN, PASSWORD = "chief", "Provincial2023x"
 def ranking_db(tmp_path_factory):
     from scoring.common import accounts
     from scoring.storage import Storage
-    from tests.app.test_ranking_pages import _scored_template
+    from tests.builders.sheets import scored_database
+    from tests.builders.databases import copy_to
 
     db = tmp_path_factory.mktemp("ranking-browser") / "review.duckdb"
-    shutil.copy(_scored_template(), db)
+    copy_to(scored_database(), db)
     with Storage(db) as storage:
         accounts.create_first_admin(storage, LOGIN, "处长", PASSWORD)
     return db

@@ -5,7 +5,6 @@ The app runs on its own database here (a round with a committed assignment and a
 starts), so the other browser tests keep the sample batch without rounds."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,10 +26,11 @@ def scoring_db(tmp_path_factory):
     from scoring.common.access import Grant, Role
     from scoring.storage import Storage, round_store
     from tests.builders.rounds import ADMIN
-    from tests.builders.sheets import _assigned_template
+    from tests.builders.sheets import assigned_database
+    from tests.builders.databases import copy_to
 
     db = tmp_path_factory.mktemp("scoring-browser") / "review.duckdb"
-    shutil.copy(_assigned_template(), db)
+    copy_to(assigned_database(), db)
     with Storage(db) as storage:
         accounts.create_first_admin(storage, "chief", "处长", "Provincial2023x")
         counts: dict[str, int] = {}
@@ -103,8 +103,8 @@ def test_an_expert_scores_reloads_finds_the_draft_and_submits(scoring_url, page)
     shot(page, "31-score-mid-way")
 
     page.evaluate("sessionStorage.clear()")  # nothing kept in the browser: what comes back is what the server saved
-    page.reload()
-    sign_in(page, scoring_url, EXPERT_LOGIN, EXPERT_PASSWORD)
+    page.reload()  # still signed in (the session cookie): the app opens again on 我的评审
+    page.goto(scoring_url)
     open_first_application(page)
     expect(field(page, "points_management").locator("input")).to_have_value("17.5")
     expect(field(page, "points_creation").locator("input")).to_have_value("13.0")
@@ -115,8 +115,8 @@ def test_an_expert_scores_reloads_finds_the_draft_and_submits(scoring_url, page)
     # A reload within the half second after the last keystroke: the text comes back all the same (sent when the
     # page is left, or kept in the tab and sent again when the sheet reopens).
     comment_box(page, "opinion_text").press_sequentially("基础扎实", delay=20)
-    page.reload()
-    sign_in(page, scoring_url, EXPERT_LOGIN, EXPERT_PASSWORD)
+    page.reload()  # still signed in (the session cookie): the app opens again on 我的评审
+    page.goto(scoring_url)
     open_first_application(page)
     expect(comment_box(page, "opinion_text")).to_have_value("基础扎实")
 

@@ -3,7 +3,6 @@ built once per test process, copied per test."""
 from __future__ import annotations
 
 import functools
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,8 @@ from scoring.review.score_sheets import submit_sheet
 from scoring.results.shortlist import ShortlistMode, ShortlistRule, freeze_shortlist
 from scoring.storage import Storage
 from tests.builders.rounds import STAFF, expert_principal
-from tests.builders.sheets import _assigned_template, pairs, rubric, the_round
+from tests.builders.databases import built, opened_copy
+from tests.builders.sheets import assigned_database, pairs, rubric, the_round
 
 SHORTLISTED = 6
 CONTACT = Contact(person="王明", phone="024-12345678", fax="024-87654321", email="zscq@ln.gov.cn",
@@ -24,30 +24,27 @@ CONTACT = Contact(person="王明", phone="024-12345678", fax="024-87654321", ema
 SETTINGS = NoticeSettings(start_date=date(2023, 6, 5), contact=CONTACT)
 
 
+def _shortlist_six(storage: Storage) -> None:
+    round_id = the_round(storage).round_id
+    criteria = rubric(storage).criteria
+    codes = sorted({p.credit_code for p in pairs(storage)})[:SHORTLISTED + 2]
+    for cut, code in enumerate(codes):
+        expert = next(p.expert_id for p in pairs(storage) if p.credit_code == code)
+        scores = {c.id: c.max_points - (Decimal(cut) if c.id == "management" else 0) for c in criteria}
+        submit_sheet(storage, expert_principal(expert), round_id, code,
+                     {"scores": scores, "comments": {c.id: "评语" for c in criteria}, "opinion": "推荐",
+                      "opinion_text": "同意"})
+    close_round(storage, STAFF, round_id, "评审结束")
+    freeze_shortlist(storage, STAFF, round_id, ShortlistRule(mode=ShortlistMode.TOP_N, top_n=SHORTLISTED),
+                     "会议研究确定")
+
+
 @functools.cache
-def _shortlisted_template() -> Path:
-    folder = Path(_assigned_template()).parent / "shortlisted"
-    folder.mkdir(exist_ok=True)
-    path = folder / "review.duckdb"
-    shutil.copy(_assigned_template(), path)
-    with Storage(path) as storage:
-        round_id = the_round(storage).round_id
-        criteria = rubric(storage).criteria
-        codes = sorted({p.credit_code for p in pairs(storage)})[:SHORTLISTED + 2]
-        for cut, code in enumerate(codes):
-            expert = next(p.expert_id for p in pairs(storage) if p.credit_code == code)
-            scores = {c.id: c.max_points - (Decimal(cut) if c.id == "management" else 0) for c in criteria}
-            submit_sheet(storage, expert_principal(expert), round_id, code,
-                         {"scores": scores, "comments": {c.id: "评语" for c in criteria}, "opinion": "推荐",
-                          "opinion_text": "同意"})
-        close_round(storage, STAFF, round_id, "评审结束")
-        freeze_shortlist(storage, STAFF, round_id, ShortlistRule(mode=ShortlistMode.TOP_N, top_n=SHORTLISTED),
-                         "会议研究确定")
-    return path
+def shortlisted_database() -> Path:
+    """The sample batch with round 2023-01 closed and a shortlist (version 1) of six units."""
+    return built("shortlisted", _shortlist_six, on=assigned_database())
 
 
 def shortlisted_storage(tmp_path: Path) -> Storage:
-    """A fresh copy of the sample batch with round 2023-01 closed and a shortlist (version 1) of six units."""
-    path = tmp_path / "review.duckdb"
-    shutil.copy(_shortlisted_template(), path)
-    return Storage(path)
+    """A fresh copy of the shortlisted database, opened."""
+    return opened_copy(shortlisted_database(), tmp_path)

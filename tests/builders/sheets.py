@@ -1,11 +1,8 @@
-"""A database with a committed selection round on the sample batch, for the score sheet tests: built once per
-test process, copied per test."""
+"""Databases with a committed selection round on the sample batch, for the score sheet and ranking tests: assigned,
+and scored (built once per test process, copied per test), and what tests read of the round."""
 from __future__ import annotations
 
-import atexit
 import functools
-import shutil
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,26 +12,47 @@ from scoring.review.rubrics import Rubric
 from scoring.storage import Storage
 from scoring.storage import round_store
 from scoring.storage.round_store import StoredPair
-from tests.builders.rounds import STAFF, new_round, sample_storage
+from scoring.review.score_sheets import submit_sheet
+from tests.builders.databases import built, opened_copy
+from tests.builders.rounds import STAFF, expert_principal, new_round, sample_database
 
 
-@functools.cache
-def _assigned_template() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="scoring-sample-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    storage = sample_storage(folder)
+def _assign_a_round(storage: Storage) -> None:
     review_round = new_round(storage, title="2023年度遴选评审", min_load=1, max_load=4)
     commit_assignment(storage, STAFF, review_round.round_id, preview_assignment(storage, STAFF, review_round.round_id),
                       "测试分配")
-    storage.close()
-    return folder / "review.duckdb"
+
+
+@functools.cache
+def assigned_database() -> Path:
+    """The sample batch with round 2023-01 (selection rubric) assigned: 130 pairs, 60 experts."""
+    return built("assigned", _assign_a_round, on=sample_database())
 
 
 def assigned_storage(tmp_path: Path) -> Storage:
-    """A fresh copy of the sample batch with round 2023-01 (selection rubric) assigned: 130 pairs, 60 experts."""
-    path = tmp_path / "review.duckdb"
-    shutil.copy(_assigned_template(), path)
-    return Storage(path)
+    """A fresh copy of the assigned database, opened."""
+    return opened_copy(assigned_database(), tmp_path)
+
+
+def _score_most_sheets(storage: Storage) -> None:
+    criteria = rubric(storage).criteria
+    for i, pair in enumerate(pairs(storage)):
+        if i % 11 == 5:
+            continue
+        cuts = {"management": Decimal(i % 7), "conversion": Decimal(i % 3)}
+        if i % 17 == 3:  # now and then an expert far below the others
+            cuts |= {"management": Decimal(15), "creation": Decimal(14)}
+        scores = {c.id: c.max_points - cuts.get(c.id, 0) for c in criteria}
+        submit_sheet(storage, expert_principal(pair.expert_id), pair.round_id, pair.credit_code,
+                     {"scores": scores, "comments": {c.id: "评语" for c in criteria}, "opinion": "推荐",
+                      "opinion_text": "同意推荐"})
+
+
+@functools.cache
+def scored_database() -> Path:
+    """Round 2023-01 with most sheets submitted at varied totals (every 11th pair left open: incomplete panels;
+    every 17th far below the rest: disagreement)."""
+    return built("scored", _score_most_sheets, on=assigned_database())
 
 
 def the_round(storage: Storage) -> ReviewRound:

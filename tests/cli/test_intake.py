@@ -10,7 +10,7 @@ import pytest
 from scoring.cli.main import build_parser, main
 from tests.builders.cli import run_json
 from scoring.documents.application_workbook import read_workbook, write_workbook
-from tests.builders.checks import credit_code, make_application
+from tests.builders.checks import with_check_character, lean_application
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,7 +94,7 @@ def test_import_of_a_missing_file_names_it(db, capsys):
 
 
 def test_import_of_a_good_workbook_creates_then_updates_the_unit(db, tmp_path, capsys):
-    unit = make_application(basic={"unit_name": "命令行测试大学", "credit_code": credit_code("12210100MB0007771")})
+    unit = lean_application(basic={"unit_name": "命令行测试大学", "credit_code": with_check_character("12210100MB0007771")})
     book = tmp_path / "申报书.xlsx"
     book.write_bytes(write_workbook([unit]))
 

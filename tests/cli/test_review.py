@@ -14,7 +14,8 @@ from scoring.cli.main import main
 from scoring.review.rubrics import RUBRICS_DIR, find_rubric
 from scoring.storage import Storage, round_store
 from tests.builders.cli import run_json
-from tests.builders.rounds import ADMIN, _sample_template, new_round
+from tests.builders.rounds import ADMIN, sample_database, new_round
+from tests.builders.databases import copy_to
 
 ROUND = "2023-01"
 ACTOR = "工作人员甲"
@@ -38,7 +39,7 @@ criteria:
 def assigned_template(tmp_path_factory) -> Path:
     """The sample batch with round 2023-01 (selection rubric) and its committed assignment, built once."""
     path = tmp_path_factory.mktemp("scoring-cli") / "assigned.duckdb"
-    shutil.copy(_sample_template(), path)
+    copy_to(sample_database(), path)
     with Storage(path) as storage:
         round_id = new_round(storage, ADMIN, min_load=1, max_load=4).round_id
         commit_assignment(storage, ADMIN, round_id, preview_assignment(storage, ADMIN, round_id), "测试分配")
@@ -167,7 +168,7 @@ def test_rubric_show_of_a_round_shows_the_frozen_text_after_the_file_changed(tmp
     shutil.copy(RUBRICS_DIR / "selection.yaml", folder / "selection.yaml")
     monkeypatch.setenv("SCORING_RUBRICS", str(folder))
     path = tmp_path / "frozen.duckdb"
-    shutil.copy(_sample_template(), path)
+    copy_to(sample_database(), path)
     status, created = run_json(capsys, "round", "create", "--db", str(path), "--kind", "遴选", "--rubric", "selection")
     assert status == 0
     edited = (folder / "selection.yaml").read_text(encoding="utf-8").replace("name: 建设举措", "name: 建设举措（修订）")

@@ -2,23 +2,22 @@
 with a reason, a non-zero exit with the diagnosis when infeasible, the re-run after a recusal, and the export."""
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
 
 from scoring.cli.main import build_parser, main
 from tests.builders.cli import run_json
-from scoring.experts.pool import record_recusal
 from scoring.storage import Storage, round_store
-from tests.builders.rounds import ADMIN, _sample_template
+from tests.builders.rounds import recuse, sample_database
+from tests.builders.databases import copy_to
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("SCORING_EXPORTS", str(tmp_path / "exports"))
     path = tmp_path / "cli.duckdb"
-    shutil.copy(_sample_template(), path)
+    copy_to(sample_database(), path)
     return str(path)
 
 
@@ -114,7 +113,7 @@ def test_rerun_uncovered_replaces_only_the_recused_pair(db, capsys):
     before = pairs_of(db, round_id)
     code, expert_id = sorted(before)[0]
     with Storage(db) as storage:
-        record_recusal(storage, ADMIN, "2023", expert_id, code, "专家申请回避")
+        recuse(storage, round_id, expert_id, code)
 
     status, summary = run_json(capsys, "assign", round_id, "--rerun-uncovered", "--reason", "回避后补充", "--db", db)
 

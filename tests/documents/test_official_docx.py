@@ -6,25 +6,13 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from datetime import date
-from decimal import Decimal
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from scoring.documents.official import (
-    DEFAULT_COLUMNS,
-    Contact,
-    LetterDocument,
-    ListColumn,
-    ListedUnit,
-    NoticeDocument,
-    Paragraph,
-    Section,
-    document_number,
-)
+from scoring.documents.official import Contact
 from scoring.documents.official_docx import (
     DRAFT_MARK,
     LETTER_TEMPLATE,
@@ -38,57 +26,7 @@ from scoring.documents.official_docx import (
 )
 from scoring.documents.score_sheet_print import render_docx
 from scoring.documents.templates.build_templates import confirmation_letter_template, publicity_notice_template
-
-HOSTILE_NAMES = ("<w:t>&\"'<script>", '=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)")
-PERIOD = "公示期为2023年6月5日至2023年6月9日（5个工作日）。"
-CREDIT_COLUMNS = [ListColumn.ORDER, ListColumn.NAME, ListColumn.CREDIT_CODE, ListColumn.SCORE]
-
-
-def sample_units(names: tuple[str, ...] = ()) -> list[ListedUnit]:
-    """Four universities of Shenyang and Dalian in the list's order; `names` replace the first unit names."""
-    units = [("12210000417560074X", "东北大学", "沈阳市", "91.50"),
-             ("12210000401200044T", "大连理工大学", "大连市", "90.25"),
-             ("12210000417560148D", "沈阳工业大学", "沈阳市", "86.00"),
-             ("122100004200013553", "大连海事大学", "大连市", "84.75")]
-    listed = [ListedUnit(order=n, credit_code=code, unit_name=name, unit_type="高等院校", city=city,
-                         final=Decimal(final)) for n, (code, name, city, final) in enumerate(units, 1)]
-    for n, name in enumerate(names):
-        if n < len(listed):
-            listed[n] = listed[n].model_copy(update={"unit_name": name})
-        else:
-            listed.append(ListedUnit(order=n + 1, credit_code=f"1221000042000{n:05d}", unit_name=name,
-                                     unit_type="科研院所", city="沈阳市"))
-    return listed
-
-
-def sample_notice(columns=DEFAULT_COLUMNS, units: list[ListedUnit] | None = None, draft: bool = False):
-    return NoticeDocument(
-        title="关于2023年度高校院所知识产权运营中心建设试点拟入选单位名单的公示",
-        body=["根据《辽宁省知识产权局关于开展2023年度高校院所知识产权运营中心建设试点遴选工作的通知》，"
-              "经形式审查、专家评审和局务会议研究，确定拟入选单位如下。",
-              "现予以公示。"],
-        columns=list(columns), units=sample_units() if units is None else units,
-        after_list=[PERIOD, "公示期间，对名单有异议的，请以书面形式向我局提出，并提供必要的证明材料。"],
-        contact=Contact(person="张三", phone="024-23456789", email="zscq@example.gov.cn",
-                        address="沈阳市和平区北三经街66号", postcode="110000"),
-        issuer="辽宁省知识产权局", issued_on=date(2023, 6, 2), draft=draft)
-
-
-def sample_letter(unit_name: str = "东北大学", number: int = 12) -> LetterDocument:
-    return LetterDocument(
-        credit_code="12210000417560074X", unit_name=unit_name, number=document_number("辽知发", 2023, number),
-        title="关于确认2023年度高校院所知识产权运营中心建设试点单位的通知", addressee=unit_name,
-        opening=["经公示无异议，确认你单位为2023年度高校院所知识产权运营中心建设试点单位。现将有关事项通知如下。"],
-        sections=[Section(heading="一、启动资金", paragraphs=[
-                      Paragraph(lead="（一）拨付方式。", text="启动资金50万元一次性拨付。"),
-                      Paragraph(lead="（二）使用范围。", text="专款用于运营中心建设。")]),
-                  Section(heading="二、工作要求", paragraphs=[
-                      Paragraph(lead="（一）年度验收。", text="每年12月底前报送年度工作总结。"),
-                      Paragraph(text="建设期满后组织验收。")])],
-        closing=["特此通知。"], issuer="辽宁省知识产权局", issued_on=date(2023, 6, 20),
-        copy_to=["沈阳市市场监督管理局", "大连市市场监督管理局"], printer="辽宁省知识产权局办公室",
-        printed_on=date(2023, 6, 20))
-
+from tests.builders.documents import CREDIT_COLUMNS, HOSTILE_NAMES, PERIOD, sample_letter, sample_notice, sample_units
 
 def opened(content: bytes):
     return docx.Document(io.BytesIO(content))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from scoring.documents.official import DEFAULT_COLUMNS, ListColumn
 from scoring.documents.publicity_list import SHEET_NAME, csv_neutralised, publicity_list_csv, publicity_list_xlsx
-from tests.documents.test_official_docx import CREDIT_COLUMNS, HOSTILE_NAMES, sample_units
+from tests.builders.documents import CREDIT_COLUMNS, HOSTILE_NAMES, sample_units
 
 TITLE = "2023年度高校院所知识产权运营中心建设试点拟入选单位名单（公示）"
 PROVENANCE = "依据拟入选名单第2版（SHA-256 3f9a…c1d2），王五于2023年6月1日 16:20 冻结"

@@ -2,11 +2,11 @@
 import pytest
 
 from scoring.intake.credit_code import CodeStatus, RegionKind, liaoning_place_in, read_credit_code
-from tests.builders.checks import credit_code
+from tests.builders.checks import with_check_character
 
 
 def test_valid_liaoning_code_names_department_category_and_city():
-    code = credit_code("12210200MB0000001")
+    code = with_check_character("12210200MB0000001")
 
     reading = read_credit_code(code)
 
@@ -27,7 +27,7 @@ def test_valid_liaoning_code_names_department_category_and_city():
     ("2111", "盘锦市"), ("2112", "铁岭市"), ("2113", "朝阳市"), ("2114", "葫芦岛市"),
 ])
 def test_each_liaoning_city_prefix_is_named(prefix, city):
-    code = credit_code(f"12{prefix}00MB0000001")
+    code = with_check_character(f"12{prefix}00MB0000001")
 
     reading = read_credit_code(code)
 
@@ -36,7 +36,7 @@ def test_each_liaoning_city_prefix_is_named(prefix, city):
 
 
 def test_provincial_authority_is_named_as_liaoning_province():
-    code = credit_code("12210000MB0000001")
+    code = with_check_character("12210000MB0000001")
 
     reading = read_credit_code(code)
 
@@ -45,7 +45,7 @@ def test_provincial_authority_is_named_as_liaoning_province():
 
 
 def test_central_registration_is_recognised():
-    code = credit_code("12100000400008419")
+    code = with_check_character("12100000400008419")
 
     reading = read_credit_code(code)
 
@@ -58,7 +58,7 @@ def test_central_registration_is_recognised():
     ("110108", "北京市"), ("120000", "天津市"), ("220100", "吉林省"), ("440300", "广东省"), ("650000", "新疆维吾尔自治区"),
 ])
 def test_other_province_is_named_from_its_first_two_digits(region, province):
-    code = credit_code(f"12{region}MB0000001")
+    code = with_check_character(f"12{region}MB0000001")
 
     reading = read_credit_code(code)
 
@@ -67,7 +67,7 @@ def test_other_province_is_named_from_its_first_two_digits(region, province):
 
 
 def test_unknown_region_digits_are_reported_as_unknown():
-    code = credit_code("12990000MB0000001")
+    code = with_check_character("12990000MB0000001")
 
     reading = read_credit_code(code)
 
@@ -76,7 +76,7 @@ def test_unknown_region_digits_are_reported_as_unknown():
 
 
 def test_bad_checksum_is_invalid_and_names_the_expected_character():
-    good = credit_code("12210200MB0000001")
+    good = with_check_character("12210200MB0000001")
     wrong_last = "0" if good[-1] != "0" else "1"
     code = good[:17] + wrong_last
 
@@ -97,7 +97,7 @@ def test_wrong_length_is_invalid_and_says_how_long(code):
 
 
 def test_letter_in_first_eight_places_needs_a_person_not_a_silent_fail():
-    code = credit_code("N2210200MB0000001")
+    code = with_check_character("N2210200MB0000001")
 
     reading = read_credit_code(code)
 
@@ -111,7 +111,7 @@ def test_letter_in_first_eight_places_needs_a_person_not_a_silent_fail():
 
 
 def test_letter_in_first_eight_places_reports_a_wrong_check_character():
-    good = credit_code("1221A200MB0000001")
+    good = with_check_character("1221A200MB0000001")
     wrong_last = "0" if good[-1] != "0" else "1"
 
     reading = read_credit_code(good[:17] + wrong_last)
@@ -137,14 +137,14 @@ def test_characters_no_credit_code_uses_are_invalid(code):
     ("11210200MB0000001", "机构编制部门", "机关"),
 ])
 def test_department_and_category_are_read_in_words(first17, department, category):
-    reading = read_credit_code(credit_code(first17))
+    reading = read_credit_code(with_check_character(first17))
 
     assert reading.department == department
     assert reading.category == category
 
 
 def test_full_width_digits_read_as_ordinary_digits():
-    code = credit_code("12210200MB0000001")
+    code = with_check_character("12210200MB0000001")
     typed = code[:7] + "０" + code[8:]  # the eighth character, 0, typed full-width
 
     reading = read_credit_code(typed)
@@ -154,7 +154,7 @@ def test_full_width_digits_read_as_ordinary_digits():
 
 
 def test_spaces_dashes_and_lower_case_are_tolerated():
-    code = credit_code("12210200MB0000001")
+    code = with_check_character("12210200MB0000001")
     typed = f" {code[:2]} {code[2:8]}-{code[8:].lower()} "
 
     reading = read_credit_code(typed)

@@ -15,18 +15,18 @@ from scoring.common.models import AttachmentKind, CheckId, Funding, Outcome
 from tests.builders.checks import (
     attachment,
     budget_row,
-    credit_code,
-    make_application,
-    make_batch,
+    with_check_character,
+    lean_application,
+    lean_batch,
 )
 
-CENTRAL_PUBLIC_UNIT = credit_code("12100000400008419")
+CENTRAL_PUBLIC_UNIT = with_check_character("12100000400008419")
 
 # --- credit code and region -------------------------------------------------------------------
 
 
 def test_valid_liaoning_code_passes():
-    app = make_application(basic={"credit_code": credit_code("12210200MB0000001")})
+    app = lean_application(basic={"credit_code": with_check_character("12210200MB0000001")})
 
     result = check_credit_code(app)
 
@@ -39,7 +39,7 @@ def test_valid_liaoning_code_passes():
 
 
 def test_centrally_registered_unit_with_liaoning_address_passes_with_a_note():
-    app = make_application(basic={"credit_code": CENTRAL_PUBLIC_UNIT, "address": "大连市中山路457号"})
+    app = lean_application(basic={"credit_code": CENTRAL_PUBLIC_UNIT, "address": "大连市中山路457号"})
 
     result = check_credit_code(app)
 
@@ -49,7 +49,7 @@ def test_centrally_registered_unit_with_liaoning_address_passes_with_a_note():
 
 
 def test_centrally_registered_unit_with_an_address_elsewhere_needs_a_decision():
-    app = make_application(basic={"credit_code": CENTRAL_PUBLIC_UNIT, "address": "北京市海淀区中关村"})
+    app = lean_application(basic={"credit_code": CENTRAL_PUBLIC_UNIT, "address": "北京市海淀区中关村"})
 
     result = check_credit_code(app)
 
@@ -59,7 +59,7 @@ def test_centrally_registered_unit_with_an_address_elsewhere_needs_a_decision():
 
 
 def test_centrally_registered_unit_without_an_address_needs_a_decision():
-    app = make_application(basic={"credit_code": CENTRAL_PUBLIC_UNIT, "address": ""})
+    app = lean_application(basic={"credit_code": CENTRAL_PUBLIC_UNIT, "address": ""})
 
     result = check_credit_code(app)
 
@@ -68,7 +68,7 @@ def test_centrally_registered_unit_without_an_address_needs_a_decision():
 
 
 def test_unit_registered_in_another_province_needs_a_decision_not_a_fail():
-    app = make_application(basic={"credit_code": credit_code("12110108MB0000001")})
+    app = lean_application(basic={"credit_code": with_check_character("12110108MB0000001")})
 
     result = check_credit_code(app)
 
@@ -78,7 +78,7 @@ def test_unit_registered_in_another_province_needs_a_decision_not_a_fail():
 
 
 def test_unit_registered_by_the_provincial_authority_passes():
-    app = make_application(basic={"credit_code": credit_code("12210000MB0000001")})
+    app = lean_application(basic={"credit_code": with_check_character("12210000MB0000001")})
 
     result = check_credit_code(app)
 
@@ -87,7 +87,7 @@ def test_unit_registered_by_the_provincial_authority_passes():
 
 
 def test_unrecognised_region_code_needs_a_decision():
-    app = make_application(basic={"credit_code": credit_code("12990000MB0000001")})
+    app = lean_application(basic={"credit_code": with_check_character("12990000MB0000001")})
 
     result = check_credit_code(app)
 
@@ -96,9 +96,9 @@ def test_unrecognised_region_code_needs_a_decision():
 
 
 def test_code_with_a_bad_checksum_fails():
-    good = credit_code("12210200MB0000001")
+    good = with_check_character("12210200MB0000001")
     bad = good[:17] + ("0" if good[-1] != "0" else "1")
-    app = make_application(basic={"credit_code": bad})
+    app = lean_application(basic={"credit_code": bad})
 
     result = check_credit_code(app)
 
@@ -107,7 +107,7 @@ def test_code_with_a_bad_checksum_fails():
 
 
 def test_code_of_the_wrong_length_fails():
-    app = make_application(basic={"credit_code": "12210200MB000000"})
+    app = lean_application(basic={"credit_code": "12210200MB000000"})
 
     result = check_credit_code(app)
 
@@ -116,7 +116,7 @@ def test_code_of_the_wrong_length_fails():
 
 
 def test_code_with_a_letter_in_the_first_eight_places_needs_a_decision():
-    app = make_application(basic={"credit_code": credit_code("A1210200MB0000001")})
+    app = lean_application(basic={"credit_code": with_check_character("A1210200MB0000001")})
 
     result = check_credit_code(app)
 
@@ -132,7 +132,7 @@ def test_code_with_a_letter_in_the_first_eight_places_needs_a_decision():
     ("科研院所", "91210200MB0000001"),
 ])
 def test_entity_kind_that_fits_the_unit_type_passes(unit_type, first17):
-    app = make_application(basic={"unit_type": unit_type, "credit_code": credit_code(first17)})
+    app = lean_application(basic={"unit_type": unit_type, "credit_code": with_check_character(first17)})
 
     result = check_credit_code(app)
 
@@ -146,7 +146,7 @@ def test_entity_kind_that_fits_the_unit_type_passes(unit_type, first17):
     ("科研院所", "11210200MB0000001", "12 事业单位、91 企业"),
 ])
 def test_implausible_entity_kind_needs_a_decision(unit_type, first17, usual):
-    app = make_application(basic={"unit_type": unit_type, "credit_code": credit_code(first17)})
+    app = lean_application(basic={"unit_type": unit_type, "credit_code": with_check_character(first17)})
 
     result = check_credit_code(app)
 
@@ -155,8 +155,8 @@ def test_implausible_entity_kind_needs_a_decision(unit_type, first17, usual):
 
 
 def test_entity_kind_of_an_other_type_unit_is_left_to_the_unit_type_check():
-    app = make_application(basic={"unit_type": "其他", "unit_type_other": "新型研发机构",
-                                  "credit_code": credit_code("52210200MB0000001")})
+    app = lean_application(basic={"unit_type": "其他", "unit_type_other": "新型研发机构",
+                                  "credit_code": with_check_character("52210200MB0000001")})
 
     result = check_credit_code(app)
 
@@ -169,7 +169,7 @@ def test_entity_kind_of_an_other_type_unit_is_left_to_the_unit_type_check():
 
 @pytest.mark.parametrize("unit_type", ["高等学校", "科研院所"])
 def test_universities_and_institutes_are_eligible_applicants(unit_type):
-    app = make_application(basic={"unit_type": unit_type})
+    app = lean_application(basic={"unit_type": unit_type})
 
     result = check_unit_type(app)
 
@@ -178,7 +178,7 @@ def test_universities_and_institutes_are_eligible_applicants(unit_type):
 
 
 def test_other_unit_type_needs_a_decision_quoting_what_they_wrote():
-    app = make_application(basic={"unit_type": "其他", "unit_type_other": "新型研发机构"})
+    app = lean_application(basic={"unit_type": "其他", "unit_type_other": "新型研发机构"})
 
     result = check_unit_type(app)
 
@@ -187,7 +187,7 @@ def test_other_unit_type_needs_a_decision_quoting_what_they_wrote():
 
 
 def test_other_unit_type_without_an_explanation_says_so():
-    app = make_application(basic={"unit_type": "其他"})
+    app = lean_application(basic={"unit_type": "其他"})
 
     result = check_unit_type(app)
 
@@ -199,44 +199,44 @@ def test_other_unit_type_without_an_explanation_says_so():
 
 
 def test_signed_commitment_passes():
-    app = make_application(commitment={"signed": True, "signed_on": date(2023, 5, 20)})
+    app = lean_application(commitment={"signed": True, "signed_on": date(2023, 5, 20)})
 
-    result = check_commitment(app, make_batch(2023))
+    result = check_commitment(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
     assert result.reasons == ["信用承诺书已签署，落款日期为2023年5月20日。"]
 
 
 def test_commitment_signed_on_the_deadline_passes():
-    app = make_application(commitment={"signed": True, "signed_on": date(2023, 5, 31)})
+    app = lean_application(commitment={"signed": True, "signed_on": date(2023, 5, 31)})
 
-    result = check_commitment(app, make_batch(2023))
+    result = check_commitment(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
 
 
 def test_signed_commitment_without_a_date_passes_with_a_note():
-    app = make_application(commitment={"signed": True, "signed_on": None})
+    app = lean_application(commitment={"signed": True, "signed_on": None})
 
-    result = check_commitment(app, make_batch(2023))
+    result = check_commitment(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
     assert result.reasons == ["信用承诺书已签署，未填写落款日期。"]
 
 
 def test_unsigned_commitment_fails():
-    app = make_application(commitment={"signed": False})
+    app = lean_application(commitment={"signed": False})
 
-    result = check_commitment(app, make_batch(2023))
+    result = check_commitment(app, lean_batch(2023))
 
     assert result.outcome is Outcome.FAIL
     assert result.reasons == ["信用承诺书未签署。"]
 
 
 def test_commitment_dated_after_the_deadline_needs_a_decision():
-    app = make_application(commitment={"signed": True, "signed_on": date(2023, 6, 2)})
+    app = lean_application(commitment={"signed": True, "signed_on": date(2023, 6, 2)})
 
-    result = check_commitment(app, make_batch(2023))
+    result = check_commitment(app, lean_batch(2023))
 
     assert result.outcome is Outcome.DECIDE
     assert result.reasons == ["信用承诺书落款日期为2023年6月2日，晚于申报截止日期2023年5月31日2天，需人工核实。"]
@@ -246,7 +246,7 @@ def test_commitment_dated_after_the_deadline_needs_a_decision():
 
 
 def test_recommendation_flagged_with_its_letter_passes():
-    app = make_application()
+    app = lean_application()
 
     result = check_recommendation(app)
 
@@ -255,7 +255,7 @@ def test_recommendation_flagged_with_its_letter_passes():
 
 
 def test_recommendation_flagged_without_a_letter_needs_a_decision():
-    app = make_application(attachments=[])
+    app = lean_application(attachments=[])
 
     result = check_recommendation(app)
 
@@ -264,7 +264,7 @@ def test_recommendation_flagged_without_a_letter_needs_a_decision():
 
 
 def test_recommendation_letter_without_the_flag_needs_a_decision():
-    app = make_application(recommendation={"city": "大连市", "city_recommended": False})
+    app = lean_application(recommendation={"city": "大连市", "city_recommended": False})
 
     result = check_recommendation(app)
 
@@ -273,7 +273,7 @@ def test_recommendation_letter_without_the_flag_needs_a_decision():
 
 
 def test_no_recommendation_at_all_fails():
-    app = make_application(recommendation={"city": "沈阳市", "city_recommended": False},
+    app = lean_application(recommendation={"city": "沈阳市", "city_recommended": False},
                            attachments=[attachment(AttachmentKind.PLAN, "三年建设方案.pdf")])
 
     result = check_recommendation(app)
@@ -283,7 +283,7 @@ def test_no_recommendation_at_all_fails():
 
 
 def test_only_an_attachment_of_the_recommendation_kind_counts_as_the_letter():
-    app = make_application(attachments=[attachment(AttachmentKind.OTHER, "推荐函.pdf")])
+    app = lean_application(attachments=[attachment(AttachmentKind.OTHER, "推荐函.pdf")])
 
     result = check_recommendation(app)
 
@@ -295,27 +295,27 @@ def test_only_an_attachment_of_the_recommendation_kind_counts_as_the_letter():
 
 
 def test_submission_on_the_deadline_passes():
-    app = make_application(submitted_on=date(2023, 5, 31))
+    app = lean_application(submitted_on=date(2023, 5, 31))
 
-    result = check_deadline(app, make_batch(2023))
+    result = check_deadline(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
     assert result.reasons == ["申报材料于2023年5月31日提交，未超过申报截止日期2023年5月31日。"]
 
 
 def test_submission_one_day_late_fails_and_says_how_late():
-    app = make_application(submitted_on=date(2023, 6, 1))
+    app = lean_application(submitted_on=date(2023, 6, 1))
 
-    result = check_deadline(app, make_batch(2023))
+    result = check_deadline(app, lean_batch(2023))
 
     assert result.outcome is Outcome.FAIL
     assert result.reasons == ["申报材料于2023年6月1日提交，超过申报截止日期2023年5月31日，逾期1天。"]
 
 
 def test_deadline_comes_from_the_batch():
-    app = make_application(submitted_on=date(2023, 6, 10))
+    app = lean_application(submitted_on=date(2023, 6, 10))
 
-    result = check_deadline(app, make_batch(2023, deadline=date(2023, 6, 15)))
+    result = check_deadline(app, lean_batch(2023, deadline=date(2023, 6, 15)))
 
     assert result.outcome is Outcome.PASS
 
@@ -328,37 +328,37 @@ def budget(*rows, declared_total=None) -> dict:
 
 
 def test_requested_budget_of_exactly_one_hundred_wan_passes():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "60.00"), budget_row(2, "转化对接活动", "40.00"),
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "60.00"), budget_row(2, "转化对接活动", "40.00"),
                                          budget_row(3, "场地改造", "80", Funding.MATCHING)))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
     assert result.reasons == ["拟定申请经费合计100.00万元（拟定配套80.00万元，预算合计180.00万元），未超过申请上限100万元。"]
 
 
 def test_requested_budget_of_one_hundred_point_zero_one_wan_fails():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "60.01"), budget_row(2, "转化对接活动", "40.00")))
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "60.01"), budget_row(2, "转化对接活动", "40.00")))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.FAIL
     assert result.reasons[0] == "拟定申请经费合计100.01万元（拟定配套0.00万元，预算合计100.01万元），超过申请上限100万元。"
 
 
 def test_matching_money_does_not_count_against_the_cap():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "90"),
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "90"),
                                          budget_row(2, "运营中心建设", "500", Funding.MATCHING)))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
 
 
 def test_the_cap_comes_from_the_batch_settings():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "80.01")))
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "80.01")))
 
-    result = check_budget(app, make_batch(2023, cap="80"))
+    result = check_budget(app, lean_batch(2023, cap="80"))
 
     assert result.outcome is Outcome.FAIL
     assert "超过申请上限80万元" in result.reasons[0]
@@ -381,10 +381,10 @@ def test_the_cap_comes_from_the_batch_settings():
     ("日常管理", "专利管理经常性开支", "专利管理经常性开支", "专利管理等经常性开支"),
 ])
 def test_requested_row_that_may_pay_for_a_forbidden_use_needs_a_decision(item, explanation, word, use):
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "30"),
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "30"),
                                          budget_row(2, item, "20", explanation=explanation)))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.DECIDE
     assert result.reasons[1] == (f"第2行“{item}”为拟定申请经费（20.00万元），含“{word}”（{use}）；"
@@ -392,64 +392,64 @@ def test_requested_row_that_may_pay_for_a_forbidden_use_needs_a_decision(item, e
 
 
 def test_row_matching_several_forbidden_uses_names_each():
-    app = make_application(budget=budget(budget_row(3, "人员工资及专利年费", "20")))
+    app = lean_application(budget=budget(budget_row(3, "人员工资及专利年费", "20")))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.DECIDE
     assert "含“工资”（人员经费）、“年费”（专利管理等经常性开支）" in result.reasons[1]
 
 
 def test_matching_rows_may_pay_for_staff():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "30"),
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "30"),
                                          budget_row(2, "专职人员工资", "50", Funding.MATCHING)))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
 
 
 def test_the_years_costs_are_not_an_annual_patent_fee():
-    app = make_application(budget=budget(budget_row(1, "转化对接活动", "30", explanation="2023年费用预算")))
+    app = lean_application(budget=budget(budget_row(1, "转化对接活动", "30", explanation="2023年费用预算")))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
 
 
 def test_declared_total_that_differs_from_the_rows_needs_a_decision_with_both_numbers():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "60"), budget_row(2, "转化对接活动", "30"),
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "60"), budget_row(2, "转化对接活动", "30"),
                                          declared_total="100"))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.DECIDE
     assert result.reasons[1] == "申报书所填合计100.00万元，与各行预算金额之和90.00万元不一致，需人工核实。"
 
 
 def test_declared_total_equal_to_the_rows_passes_whatever_its_decimal_places():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "60.00"), budget_row(2, "转化对接活动", "30"),
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "60.00"), budget_row(2, "转化对接活动", "30"),
                                          declared_total="90"))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.PASS
     assert len(result.reasons) == 1
 
 
 def test_over_the_cap_stays_a_fail_when_other_rows_need_a_decision():
-    app = make_application(budget=budget(budget_row(1, "专利导航分析", "90"), budget_row(2, "人员经费", "20")))
+    app = lean_application(budget=budget(budget_row(1, "专利导航分析", "90"), budget_row(2, "人员经费", "20")))
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.FAIL
     assert len(result.reasons) == 2
 
 
 def test_no_budget_rows_fails():
-    app = make_application(budget=budget())
+    app = lean_application(budget=budget())
 
-    result = check_budget(app, make_batch(2023))
+    result = check_budget(app, lean_batch(2023))
 
     assert result.outcome is Outcome.FAIL
     assert result.reasons == ["未填写经费预算。"]

@@ -7,7 +7,6 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -23,10 +22,6 @@ from scoring.common.models import ActionKind
 from scoring.documents.ranking_workbook import (
     PANEL_TEMPLATE,
     SIGNATURE_TITLE,
-    PanelCell,
-    PanelMember,
-    PanelRow,
-    PanelSummary,
     panel_docx_context,
     panel_summary_html,
     table_parts,
@@ -37,6 +32,7 @@ from scoring.results.ranking_files import export_panel_summary, export_ranking
 from scoring.rounds.review_rounds import round_rubric, stored_round
 from scoring.review.score_sheets import submit_sheet
 from tests.builders.applications import make_credit_code, make_expert
+from tests.builders.documents import sample_summary
 from tests.builders.rounds import OBSERVER, STAFF, applicant, expert_principal, new_round, small_storage
 
 HOSTILE_UNIT = "<script>alert(1)</script>"
@@ -172,20 +168,6 @@ def test_an_expert_may_not_export_the_ranking(scene):
 
 
 # --- the documents without a database ----------------------------------------------------------------
-
-
-def sample_summary(experts: int = 3) -> PanelSummary:
-    """A summary without a database; its names also satisfy test_score_sheet_export's every-template check."""
-    members = [PanelMember(expert_id=f"ZJ-{n:04d}", name="张三" if n == 1 else f"专家{n}")
-               for n in range(1, experts + 1)]
-    cells = [PanelCell(total=Decimal(90 + n % 7), dropped=n == 1) for n in range(1, experts + 1)]
-    rows = [PanelRow(rank=1, unit_name="测试大学已提交", credit_code="12210102337322261X", cells=cells,
-                     mean=Decimal("92.50"), expert_score=Decimal("92.00"), trimmed=True, bonus=Decimal("3"),
-                     final=Decimal("95.00")),
-            PanelRow(rank=None, unit_name="<b>未评</b>", credit_code="X", cells=[PanelCell()] * experts, mean=None,
-                     expert_score=None, trimmed=False, bonus=Decimal("0"), final=None)]
-    return PanelSummary(title="遴选专家组评分汇总表", round_label="2023-01 遴选（评审组）", printed_on=date(2024, 5, 6),
-                        members=members, rows=rows)
 
 
 def test_many_experts_turn_the_page_and_split_into_continued_tables():

@@ -39,9 +39,9 @@ from tests.builders.applications import make_expert
 from tests.builders.rounds import OBSERVER, STAFF, applicant, expert_principal, new_round, small_storage
 from tests.builders.sheets import assigned_storage, full_marks, pairs, rubric, the_round
 from scoring.documents.ranking_workbook import panel_docx_context
-from tests.results.test_ranking_files import sample_summary
+from tests.builders.documents import sample_summary
 from scoring.documents.official_docx import letter_context, notice_context
-from tests.documents.test_official_docx import sample_letter, sample_notice
+from tests.builders.documents import sample_letter, sample_notice
 
 SECRET_COMMENT = "草稿中的评语尚未定稿"
 RECUSAL_REASON = "曾在该单位兼职三年"

@@ -14,7 +14,7 @@ from scoring.storage import Storage
 from scoring.storage import backup
 from scoring.storage.backup import BackupError, BackupSettings
 from scoring.storage.store import DatabaseInUse
-from tests.storage.test_lock import held_by_another_process
+from tests.builders.processes import held_by_another_process
 
 ADMIN = Principal.command_line("cli:test")
 TABLES_WITHOUT_THE_LOG = ("users", "role_grants", "sessions", "batches", "backup_settings")

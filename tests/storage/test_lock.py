@@ -2,9 +2,6 @@
 Chinese line and exits non-zero."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from contextlib import contextmanager
 
 import pytest
 
@@ -12,20 +9,7 @@ from scoring.cli.main import main
 from scoring.storage import Storage
 from scoring.storage.lock import holder
 from scoring.storage.store import DatabaseInUse
-
-HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
-
-
-@contextmanager
-def held_by_another_process(path):
-    process = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout.readline().strip() == "held"
-        yield process.pid
-    finally:
-        process.kill()
-        process.wait()
-
+from tests.builders.processes import held_by_another_process
 
 @pytest.fixture
 def db(tmp_path):

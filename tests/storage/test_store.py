@@ -7,13 +7,13 @@ import pytest
 from scoring.common.models import ActionKind, CheckId, CheckResult, Outcome
 from scoring.storage import Storage, StorageError
 from scoring.storage.schema import SCHEMA_VERSION
-from tests.builders.checks import make_application, make_batch
+from tests.builders.checks import lean_application, lean_batch
 
 
 @pytest.fixture
 def storage(tmp_path):
     with Storage(tmp_path / "review.duckdb") as store:
-        store.create_batch(make_batch(2023), "tester")
+        store.create_batch(lean_batch(2023), "tester")
         yield store
 
 
@@ -62,7 +62,7 @@ def test_an_exception_inside_a_transaction_leaves_the_database_as_it_was(storage
 
     with pytest.raises(RuntimeError):
         with storage.transaction("tester") as tx:
-            storage.save_applications(tx, [make_application()], source="test.json")
+            storage.save_applications(tx, [lean_application()], source="test.json")
             tx.audit(ActionKind.IMPORT, "batch/2023")
             raise RuntimeError("power cut")
 
@@ -77,8 +77,8 @@ def test_a_write_needs_an_actor(storage):
 
 
 def test_saving_the_same_unit_again_keeps_one_application_and_the_previous_version(storage):
-    first = make_application()
-    changed = make_application(basic={"address": "辽宁省大连市高新园区1号"})
+    first = lean_application()
+    changed = lean_application(basic={"address": "辽宁省大连市高新园区1号"})
 
     save(storage, [first])
     summary = save(storage, [changed])
@@ -91,7 +91,7 @@ def test_saving_the_same_unit_again_keeps_one_application_and_the_previous_versi
 
 
 def test_saving_an_identical_application_makes_no_new_version(storage):
-    app = make_application()
+    app = lean_application()
     save(storage, [app])
 
     summary = save(storage, [app])
@@ -102,9 +102,9 @@ def test_saving_an_identical_application_makes_no_new_version(storage):
 
 
 def test_every_created_and_updated_application_is_audited_with_its_actor(storage):
-    app = make_application()
+    app = lean_application()
     save(storage, [app], actor="张三")
-    save(storage, [make_application(basic={"phone": "0411-12345678"})], actor="李四")
+    save(storage, [lean_application(basic={"phone": "0411-12345678"})], actor="李四")
 
     entries = storage.audit_log(entity=f"application/2023/{app.credit_code}")
 
@@ -112,7 +112,7 @@ def test_every_created_and_updated_application_is_audited_with_its_actor(storage
 
 
 def test_override_replaces_the_outcome_and_keeps_the_computed_result(storage):
-    app = make_application()
+    app = lean_application()
     save(storage, [app])
     with storage.transaction("tester") as tx:
         storage.save_check_results(tx, "2023", {app.credit_code: [
@@ -129,7 +129,7 @@ def test_override_replaces_the_outcome_and_keeps_the_computed_result(storage):
 
 
 def test_override_without_a_reason_is_refused(storage):
-    app = make_application()
+    app = lean_application()
     save(storage, [app])
 
     with pytest.raises(StorageError, match="理由"):
@@ -137,7 +137,7 @@ def test_override_without_a_reason_is_refused(storage):
 
 
 def test_clearing_an_override_restores_the_computed_outcome_and_keeps_the_history(storage):
-    app = make_application()
+    app = lean_application()
     save(storage, [app])
     with storage.transaction("tester") as tx:
         storage.save_check_results(tx, "2023", {app.credit_code: [
@@ -155,7 +155,7 @@ def test_clearing_an_override_restores_the_computed_outcome_and_keeps_the_histor
 def test_data_version_moves_with_every_change_of_state(storage):
     before = storage.data_version()
 
-    save(storage, [make_application()])
+    save(storage, [lean_application()])
 
     assert storage.data_version() > before
 
