@@ -23,6 +23,7 @@ from scoring.intake.importer import import_files
 from scoring.common.models import ActionKind, Attachment, AttachmentKind, CheckId, City, Outcome
 from scoring.storage import Storage
 from tests.builders.applications import make_application, make_batch
+from tests.builders.clock import FakeClock, frozen_clock
 
 ROOT = Principal.command_line("cli:root")
 PASSWORD = "Liaoning2023ip"
@@ -34,19 +35,9 @@ DALIAN_APP = make_application(serial=1).model_copy(update={"attachments": [
 SHENYANG_APP = make_application(serial=2, recommendation={"city": "沈阳市"})
 
 
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def time_machine(monkeypatch) -> FakeClock:
-    fake = FakeClock(START)
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
-    return fake
+    return frozen_clock(monkeypatch, START)
 
 
 def seed(storage: Storage) -> None:

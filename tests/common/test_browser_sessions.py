@@ -2,32 +2,23 @@
 when that login would have; logout ends every session of the account."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
-from scoring.common import accounts, browser_sessions, clock
+from scoring.common import accounts, browser_sessions
 from scoring.common.models import ActionKind
 from scoring.common.access import Grant, Principal, Role
 from scoring.storage import Storage, account_store
+from tests.builders.clock import FakeClock, frozen_clock
 
 ADMIN = Principal.command_line("cli:test")
 PASSWORD = "Liaoning2023ip"
 
 
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def time_machine(monkeypatch) -> FakeClock:
-    fake = FakeClock(datetime(2026, 12, 5, 9, 0))
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
-    return fake
+    return frozen_clock(monkeypatch, datetime(2026, 12, 5, 9, 0))
 
 
 @pytest.fixture

@@ -2,33 +2,24 @@
 exists, is stored only as its hash, and every use or refusal is audited."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
-from scoring.common import accounts, clock, setup_link
+from scoring.common import accounts, setup_link
 from scoring.common.accounts import AccountError
 from scoring.common.models import ActionKind
 from scoring.common.setup_link import SetupRefused
 from scoring.storage import Storage
+from tests.builders.clock import FakeClock, frozen_clock
 
 PASSWORD = "Provincial2023x"
 START = datetime(2026, 12, 5, 9, 0, 0)
 
 
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def time_machine(monkeypatch) -> FakeClock:
-    fake = FakeClock(START)
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
-    return fake
+    return frozen_clock(monkeypatch, START)
 
 
 @pytest.fixture

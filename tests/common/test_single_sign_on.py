@@ -4,7 +4,7 @@ provider is used once and only while fresh; linking is an administrator's, audit
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -15,24 +15,15 @@ from scoring.common.models import ActionKind
 from scoring.common.single_sign_on import SignOnRefused
 from scoring.storage import Storage, account_store
 from tests.builders.identity_provider import ISSUER, OTHER_ISSUER, FakeProvider
+from tests.builders.clock import FakeClock, frozen_clock
 
 ADMIN = Principal.command_line("cli:chief")
 PASSWORD = "Liaoning2023ip"
 
 
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def time_machine(monkeypatch) -> FakeClock:
-    fake = FakeClock(datetime(2026, 12, 7, 9, 0))
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
-    return fake
+    return frozen_clock(monkeypatch, datetime(2026, 12, 7, 9, 0))
 
 
 @pytest.fixture
