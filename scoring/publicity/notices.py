@@ -121,8 +121,7 @@ def default_title(year: int) -> str:
 
 
 def listed_units(shortlist: Shortlist) -> list[ListedUnit]:
-    return [ListedUnit(order=e.order, credit_code=e.credit_code, unit_name=e.unit_name, unit_type=e.unit_type,
-                       city=e.city, final=e.final) for e in shortlist.entries]
+    return [ListedUnit(**e.model_dump(include=set(ListedUnit.model_fields))) for e in shortlist.entries]
 
 
 def compose_notice(settings: NoticeSettings, year: int, units: list[ListedUnit], period: WorkingPeriod,

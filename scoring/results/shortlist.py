@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scoring.common.access import Permission, Principal, require
 from scoring.common.errors import ReviewError
 from scoring.common.models import ActionKind
+from scoring.documents.official import ListedUnit
 from scoring.results.meeting import Decision, RecordedDecision, current_decisions
 from scoring.results.ranking import RankingRow, round_ranking
 from scoring.rounds.review_rounds import checked_reason, stored_round
@@ -57,15 +58,9 @@ class ShortlistRule(BaseModel):
         return text + (f"，每市不超过 {self.per_city_limit} 个" if self.per_city_limit else "") + "；会议决定优先"
 
 
-class ShortlistEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class ShortlistEntry(ListedUnit):
+    """A unit of the shortlist: what the published list prints, and where it stood in the ranking and why."""
 
-    order: int
-    credit_code: str
-    unit_name: str
-    unit_type: str
-    city: str
-    final: Decimal | None
     rank: int | None
     basis: str  # why it is on the list: the rule, or the meeting's decision (against the ranking marked)
 
