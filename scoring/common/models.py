@@ -740,6 +740,15 @@ class ActionKind(StrEnum):
     OBJECTION_REGISTER = "objection.register"
     OBJECTION_NOTE = "objection.note"
     OBJECTION_DECIDE = "objection.decide"
+    # notifications: a notice queued with the change of state it tells of, each delivery, reading, settings
+    NOTICE_QUEUE = "notice.queue"
+    NOTICE_SENT = "notice.sent"
+    NOTICE_IN_APP = "notice.in_app"
+    NOTICE_FAILED = "notice.failed"
+    NOTICE_READ = "notice.read"
+    NOTICE_ADDRESS = "notice.address"
+    MAIL_SETTINGS = "mail.settings"
+    MAIL_TEST = "mail.test"
 
 
 class AuditEntry(FormModel):

@@ -3,6 +3,7 @@ from scoring.storage.schema_accounts import ACCOUNTS_SCHEMA
 from scoring.storage.schema_backup import BACKUP_SCHEMA
 from scoring.storage.schema_browser import BROWSER_SCHEMA
 from scoring.storage.schema_experts import EXPERTS_SCHEMA
+from scoring.storage.schema_notifications import NOTIFICATIONS_SCHEMA
 from scoring.storage.schema_rounds import ROUNDS_SCHEMA
 from scoring.storage.schema_publicity import PUBLICITY_SCHEMA
 from scoring.storage.schema_ranking import MEETING_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA
@@ -104,6 +105,7 @@ MIGRATIONS: list[list[str]] = [
     BACKUP_SCHEMA,
     BROWSER_SCHEMA,
     SSO_SCHEMA,
+    NOTIFICATIONS_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
