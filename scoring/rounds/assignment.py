@@ -37,6 +37,7 @@ from scoring.rounds.review_rounds import (
     round_entity,
     route_applications,
 )
+from scoring.notifications.assignments import tell_experts_assigned
 from scoring.storage import Storage
 from scoring.storage import expert_store
 from scoring.storage import round_store as store
@@ -577,6 +578,7 @@ def commit_assignment(storage: Storage, principal: Principal, round_id: str, pre
         tx.audit(ActionKind.ASSIGNMENT_COMMIT, round_entity(review_round.batch_id, round_id), reason, {
             **summary.model_dump(mode="json"), "applications": len({c for c, _ in keys}),
             "experts": len({e for _, e in keys}), "fingerprint": preview.fingerprint})
+        tell_experts_assigned(tx, review_round, {p.expert_id for p in added})
     return summary
 
 
@@ -627,6 +629,7 @@ def add_pair(storage: Storage, principal: Principal, round_id: str, credit_code:
                            str(PairSource.MANUAL), reason)
         tx.audit(ActionKind.ASSIGNMENT_ADD, _pair_entity(review_round, code, expert_id), reason,
                  pair.model_dump(mode="json"))
+        tell_experts_assigned(tx, review_round, [expert_id])
     return pair
 
 
@@ -663,6 +666,7 @@ def swap_pair(storage: Storage, principal: Principal, round_id: str, credit_code
                            str(PairSource.MANUAL), reason)
         tx.audit(ActionKind.ASSIGNMENT_SWAP, _pair_entity(review_round, code, new), reason,
                  {"credit_code": code, "removed": old, "added": new, "panel": pair.panel})
+        tell_experts_assigned(tx, review_round, [new])
     return pair
 
 
