@@ -43,11 +43,15 @@ async def lifespan(_app):
     stop = threading.Event()
     timer = threading.Thread(target=server.run_backup_schedule, args=(store, stop), name="backup-schedule", daemon=True)
     timer.start()
+    mail_timer = threading.Thread(target=server.run_notification_schedule, args=(store, stop),
+                                  name="notification-schedule", daemon=True)
+    mail_timer.start()
     try:
         yield
     finally:
         stop.set()
         timer.join(timeout=5)
+        mail_timer.join(timeout=5)
 
 
 _store: Storage | None = None  # the pages' own storage, set as the server starts

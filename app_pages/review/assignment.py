@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, server
 from scoring.rounds import assignment, assignment_lists, review_rounds
 from scoring.common.access import Permission, Principal
 from scoring.rounds.assignment import AssignmentPreview, ExpertLoad, PreviewKind
@@ -148,6 +148,7 @@ def commit_form(preview: AssignmentPreview) -> None:
     if st.button("确认分配", type="primary", key="commit_assignment"):
         with common.shown_errors():
             summary = assignment.commit_assignment(store, principal, review_round.round_id, preview, reason)
+            server.deliver_soon(store)
             st.session_state.pop(PREVIEW_KEY, None)
             common.flash(f"已确认分配：共 {summary.pairs} 项，新增 {summary.added} 项，移除 {summary.removed} 项。")
             st.rerun()
@@ -236,6 +237,7 @@ def manual_section(view: CommittedAssignment) -> None:
 def edit(action, done: str) -> None:
     with common.shown_errors():
         action()
+        server.deliver_soon(store)
         st.session_state.pop(PREVIEW_KEY, None)
         common.flash(done)
         st.rerun()

@@ -1,5 +1,5 @@
 """What the server process itself says and does apart from the pages: its own address, the set-up address it prints
-while no administrator exists, and the timer of the scheduled backups."""
+while no administrator exists, and the timers of the scheduled backups and of the notifications."""
 from __future__ import annotations
 
 import os
@@ -9,6 +9,8 @@ import threading
 import streamlit as st
 
 from scoring.common import clock, setup_link
+from scoring.common.errors import ReviewError
+from scoring.notifications import outbox, reminders
 from scoring.storage import Storage, StorageError, backup
 
 SCHEDULE_CHECK_SECONDS = 60
@@ -42,3 +44,29 @@ def run_backup_schedule(store: Storage, stop: threading.Event) -> None:
             if made:
                 print(f"{clock.now():%Y-%m-%d %H:%M:%S} 已自动备份：{made.path}（SHA-256 {made.sha256}）",
                       file=sys.stderr, flush=True)
+
+
+def run_notification_schedule(store: Storage, stop: threading.Event) -> None:
+    """Once a minute: the reminders due before a review round closes, then every pending notice e-mailed (or kept in
+    the app). A failure is printed and tried again at the next check, like the backups."""
+    while not stop.wait(SCHEDULE_CHECK_SECONDS):
+        try:
+            report = reminders.scheduled_run(store)
+        except ReviewError as exc:
+            print(f"{clock.now():%Y-%m-%d %H:%M:%S} 通知发送失败：{exc}", file=sys.stderr, flush=True)
+        else:
+            if report.failed:
+                print(f"{clock.now():%Y-%m-%d %H:%M:%S} {len(report.failed)} 条通知未能发送，稍后重试："
+                      f"{report.errors[0]}", file=sys.stderr, flush=True)
+
+
+def deliver_soon(store: Storage) -> None:
+    """After an operation that wrote notices: deliver them now, beside the page, so that a slow mail server never
+    holds up the person who acted; what fails stays pending for the timer."""
+    def deliver() -> None:
+        try:
+            outbox.deliver_pending(store)
+        except ReviewError as exc:
+            print(f"{clock.now():%Y-%m-%d %H:%M:%S} 通知发送失败：{exc}", file=sys.stderr, flush=True)
+
+    threading.Thread(target=deliver, name="deliver-notices", daemon=True).start()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+from scoring.common import clock
 from scoring.common.models import ActionKind, SheetStatus
 from scoring.notifications.assignments import round_facts
 from scoring.notifications.mailer import mail_settings
 from scoring.notifications.notices import NoticeKind
-from scoring.notifications.outbox import notify
+from scoring.notifications.outbox import DeliveryReport, deliver_pending, notify
 from scoring.rounds.review_rounds import ReviewRound, round_entity
 from scoring.storage import Storage
 from scoring.storage import account_store, round_store, sheet_store
@@ -64,3 +65,9 @@ def send_due_reminders(storage: Storage, now: datetime) -> list[int]:
             tx.audit(ActionKind.NOTICE_QUEUE, round_entity(review_round.batch_id, review_round.round_id),
                      f"评审截止前 {days} 天提醒", {"experts": sorted(due), "days": days})
     return written
+
+
+def scheduled_run(storage: Storage, now: datetime | None = None) -> DeliveryReport:
+    """What the server's timer does once a minute: write the reminders due, then deliver every pending notice."""
+    send_due_reminders(storage, now or clock.now())
+    return deliver_pending(storage)

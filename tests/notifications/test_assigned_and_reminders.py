@@ -6,7 +6,8 @@ from scoring.experts.pool import create_expert_accounts
 from scoring.notifications.mailer import MailSettings, set_mail_settings
 from scoring.notifications.notices import NoticeKind
 from scoring.notifications.outbox import notices_for, outbox
-from scoring.notifications.reminders import send_due_reminders
+from scoring.notifications.outbox import NoticeState
+from scoring.notifications.reminders import scheduled_run, send_due_reminders
 from scoring.rounds.assignment import commit_assignment, preview_assignment
 from scoring.rounds.review_rounds import ReviewRound
 from scoring.storage import Storage, round_store
@@ -99,3 +100,12 @@ def test_a_reminder_counts_only_unfinished_sheets_and_skips_experts_with_none(tm
     assert {n.recipient for n in closing} == {partly.lower(), TOLD[2].lower()}
     [notice] = [n for n in closing if n.recipient == partly.lower()]
     assert "您还有 1 份评分表未提交" in notice.body
+
+
+def test_the_scheduled_run_writes_due_reminders_and_delivers_everything_pending(tmp_path):
+    storage = _storage(tmp_path)
+
+    report = scheduled_run(storage, datetime(2026, 10, 12, 9, 0))
+
+    assert len(report.in_app) == 2 * len(TOLD)
+    assert {n.state for n in outbox(storage, ADMIN)} == {NoticeState.IN_APP}
