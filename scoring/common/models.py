@@ -749,6 +749,10 @@ class ActionKind(StrEnum):
     NOTICE_ADDRESS = "notice.address"
     MAIL_SETTINGS = "mail.settings"
     MAIL_TEST = "mail.test"
+    # applying: a batch opened for applications, its deadlines extended, a unit's draft saved
+    APPLY_CALL_OPEN = "apply.call_open"
+    APPLY_DEADLINE_EXTEND = "apply.deadline_extend"
+    APPLY_DRAFT_SAVE = "apply.draft_save"
 
 
 class AuditEntry(FormModel):

@@ -1,0 +1,92 @@
+"""A unit's 申报书 as a draft: the JSON of a partial Application, saved section by section, checked live with the
+import's own rules (scoring/intake/checks.py), each problem named by the field it belongs to."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ValidationError
+
+from scoring.applying.calls import ApplyingError, get_call
+from scoring.common.access import AccessDenied, Permission, Principal
+from scoring.common.models import ActionKind, Application, CheckId, Outcome
+from scoring.intake.checks import run_checks
+from scoring.storage import applying_store as store
+from scoring.storage.store import Storage
+
+SECTIONS = frozenset(Application.model_fields) - {"batch_id"}
+
+# Where on the form a failed check is shown.
+CHECK_FIELDS: dict[CheckId, str] = {
+    CheckId.CREDIT_CODE: "basic.credit_code",
+    CheckId.UNIT_TYPE: "basic.unit_type",
+    CheckId.COMMITMENT: "commitment",
+    CheckId.RECOMMENDATION: "recommendation",
+    CheckId.DEADLINE: "submitted_on",
+    CheckId.BUDGET: "budget",
+    CheckId.PATENT_OUTPUT: "patents",
+    CheckId.CONVERSION: "conversions",
+}
+
+
+class Draft(BaseModel):
+    batch_id: str
+    credit_code: str
+    data: dict
+    saved_at: datetime
+    saved_by: str
+
+
+class DraftProblem(BaseModel):
+    """One problem beside the field it belongs to (a dotted path: basic.credit_code, patents.0.year)."""
+
+    field: str
+    message: str
+    blocking: bool = True  # False: the rule asks staff to decide, not the unit to correct
+
+
+def _owned(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> store.DraftRecord | None:
+    found = store.get_draft(storage, batch_id, credit_code)
+    if found is not None and found.saved_by != principal.login and not principal.can(Permission.IMPORT_APPLICATIONS,
+                                                                                      batch_id):
+        raise AccessDenied("只能查看和修改本单位的申报书。")
+    return found
+
+
+def save_section(storage: Storage, principal: Principal, batch_id: str, credit_code: str, section: str,
+                 value) -> Draft:
+    """Store one section as given; the draft may stay incomplete until submission."""
+    if section not in SECTIONS:
+        raise ApplyingError(f"申报书没有“{section}”这一部分。")
+    get_call(storage, batch_id)
+    found = _owned(storage, principal, batch_id, credit_code)
+    if found is not None and found.saved_by != principal.login:
+        raise AccessDenied("只能修改本单位的申报书。")
+    data = dict(found.data) if found else {"batch_id": batch_id, "basic": {"credit_code": credit_code}}
+    data[section] = value
+    with storage.transaction(principal.login) as tx:
+        store.put_draft(tx, batch_id, credit_code, data, tx.now)
+        tx.audit(ActionKind.APPLY_DRAFT_SAVE, f"draft/{batch_id}/{credit_code}", "", {"section": section})
+        at = tx.now
+    return Draft(batch_id=batch_id, credit_code=credit_code, data=data, saved_at=at, saved_by=principal.login)
+
+
+def get_draft(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> Draft:
+    found = _owned(storage, principal, batch_id, credit_code)
+    if found is None:
+        raise ApplyingError(f"没有统一社会信用代码为 {credit_code} 的申报书草稿。")
+    return Draft(batch_id=batch_id, credit_code=credit_code, data=found.data, saved_at=found.saved_at,
+                 saved_by=found.saved_by)
+
+
+def check_draft(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> list[DraftProblem]:
+    """The form's own validation, then (once the form is whole) the formal and eligibility checks."""
+    draft = get_draft(storage, principal, batch_id, credit_code)
+    try:
+        application = Application.model_validate(draft.data)
+    except ValidationError as exc:
+        return [DraftProblem(field=".".join(str(p) for p in e["loc"]) or "申报书", message=e["msg"])
+                for e in exc.errors()]
+    batch = storage.get_batch(batch_id)
+    return [DraftProblem(field=CHECK_FIELDS[r.check_id], message="；".join(r.reasons) or r.title,
+                         blocking=r.outcome is Outcome.FAIL)
+            for r in run_checks(application, batch) if r.outcome is not Outcome.PASS]
