@@ -5,6 +5,7 @@ from app_pages.widgets import common
 from scoring.common import accounts
 from scoring.common.access import Role
 from scoring.common.accounts import MIN_PASSWORD_LENGTH
+from scoring.notifications import addresses
 
 session = common.require_session()
 principal = session.principal
@@ -38,5 +39,17 @@ with st.form("change_password", clear_on_submit=True):
                 common.remember_browser(st.session_state[common.SESSION_KEY])  # the change ended the browser's session
                 common.flash("密码已修改。")
                 st.rerun()
+
+if not session.must_change_password:
+    st.subheader("通知邮箱")
+    entry = addresses.address_of(common.storage(), principal)
+    with st.form("notification_email"):
+        email = st.text_input("通知邮箱（留空则只在“消息”中通知）", value=entry.email or "", key="notification_email")
+        if entry.pool_email and not entry.email:
+            st.caption(f"未填写时使用专家库中的邮箱 {entry.pool_email}。")
+        if st.form_submit_button("保存通知邮箱"):
+            with common.shown_errors():
+                used = addresses.set_address(common.storage(), principal, principal.login, email)
+                st.success(f"通知将发送至 {used}。" if used else "已清除通知邮箱：通知只在“消息”中显示。")
 
 st.button("退出登录", key="logout_account_page", icon=":material/logout:", on_click=common.sign_out)

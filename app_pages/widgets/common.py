@@ -75,6 +75,8 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/expert/score.py", "评分", ":material/edit_note:", Permission.SCORE, "评审"),
     PageSpec("app_pages/system/users.py", "用户与角色", ":material/manage_accounts:", Permission.MANAGE_ACCOUNTS, "系统"),
     PageSpec("app_pages/system/backups.py", "备份与恢复", ":material/backup:", Permission.MANAGE_ACCOUNTS, "系统"),
+    PageSpec("app_pages/system/mail_settings.py", "邮件设置", ":material/mail:", Permission.MANAGE_ACCOUNTS, "系统"),
+    PageSpec("app_pages/system/messages.py", "消息", ":material/notifications:", None, "系统"),
     PageSpec("app_pages/system/account.py", "账号", ":material/account_circle:", None, "系统"),
 ]
 LOGIN_PAGE = PageSpec("app_pages/system/login.py", "登录", ":material/login:", None, "")

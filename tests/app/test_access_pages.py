@@ -18,8 +18,8 @@ PAGE_FILES = [Path(spec.path).name for spec in common.PAGES]
 EXPERT_POOL_PAGES = {"experts.py", "conflicts.py", "rounds.py", "assignment.py", "review_progress.py",
                      "rubrics_page.py", "ranking.py", "ranking_flags.py", "explain.py", "meeting.py",
                      "shortlist_page.py", "objections_page.py", "confirmation_page.py"}
-EXPERT_PAGES = {"my_reviews.py", "score.py", "account.py"}
-CITY_PAGES = {"overview.py", "applications.py", "application_detail.py", "publicity_page.py", "account.py"}
+EXPERT_PAGES = {"my_reviews.py", "score.py", "account.py", "messages.py"}
+CITY_PAGES = {"overview.py", "applications.py", "application_detail.py", "publicity_page.py", "account.py", "messages.py"}
 OBSERVER_PAGES = CITY_PAGES | EXPERT_POOL_PAGES
 STAFF_PAGES = OBSERVER_PAGES | {"import_page.py"}
 
@@ -117,7 +117,7 @@ def test_logging_in_as_staff_opens_the_staff_pages(store):
 def test_an_administrator_also_gets_users_and_roles_and_backups(store):
     at = signed_in(store, "chief", "处长", Grant(role=Role.ADMIN)).run()
 
-    assert openable(at) == STAFF_PAGES | {"users.py", "backups.py"}
+    assert openable(at) == STAFF_PAGES | {"users.py", "backups.py", "mail_settings.py"}
 
 
 def test_logout_revokes_the_session_and_returns_to_the_login_page(app, store):
