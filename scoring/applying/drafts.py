@@ -3,6 +3,7 @@ import's own rules (scoring/intake/checks.py), each problem named by the field i
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ValidationError
 
@@ -26,6 +27,18 @@ CHECK_FIELDS: dict[CheckId, str] = {
     CheckId.PATENT_OUTPUT: "patents",
     CheckId.CONVERSION: "conversions",
 }
+
+
+class FormStatus(StrEnum):
+    SUBMITTED = "已提交"
+    RETURNED = "已退回"
+    RECOMMENDED = "已推荐"
+
+
+def is_locked(storage: Storage, batch_id: str, credit_code: str) -> bool:
+    """Submitted (or recommended) and not returned: the unit may not change the form."""
+    versions = store.submissions(storage, batch_id, credit_code)
+    return bool(versions) and versions[-1].status != FormStatus.RETURNED
 
 
 class Draft(BaseModel):
@@ -61,6 +74,8 @@ def save_section(storage: Storage, principal: Principal, batch_id: str, credit_c
     found = _owned(storage, principal, batch_id, credit_code)
     if found is not None and found.saved_by != principal.login:
         raise AccessDenied("只能修改本单位的申报书。")
+    if is_locked(storage, batch_id, credit_code):
+        raise ApplyingError("申报书已提交，已锁定，不能修改；如需修改请等待市局退回。")
     data = dict(found.data) if found else {"batch_id": batch_id, "basic": {"credit_code": credit_code}}
     data[section] = value
     with storage.transaction(principal.login) as tx:

@@ -753,6 +753,7 @@ class ActionKind(StrEnum):
     APPLY_CALL_OPEN = "apply.call_open"
     APPLY_DEADLINE_EXTEND = "apply.deadline_extend"
     APPLY_DRAFT_SAVE = "apply.draft_save"
+    APPLY_SUBMIT = "apply.submit"
 
 
 class AuditEntry(FormModel):

@@ -11,3 +11,11 @@ UPSERT_DRAFT = """
     ON CONFLICT (batch_id, credit_code) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at,
                                                       saved_by = excluded.saved_by
 """
+SELECT_SUBMISSIONS = """
+    SELECT version, data, status, submitted_at, submitted_by FROM application_submissions
+    WHERE batch_id = ? AND credit_code = ? ORDER BY version
+"""
+INSERT_SUBMISSION = """
+    INSERT INTO application_submissions (batch_id, credit_code, version, data, status, submitted_at, submitted_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+"""

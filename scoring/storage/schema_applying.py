@@ -17,3 +17,17 @@ APPLYING_SCHEMA: list[str] = [
         PRIMARY KEY (batch_id, credit_code)
     )""",
 ]
+
+# Every submitted version of a unit's form is kept, numbered from 1; the latest one's status is the form's status.
+APPLYING_SUBMISSIONS_SCHEMA: list[str] = [
+    """CREATE TABLE application_submissions (
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        data VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        submitted_at TIMESTAMP NOT NULL,
+        submitted_by VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, credit_code, version)
+    )""",
+]
