@@ -20,7 +20,7 @@ if unread and st.button("全部标为已读", key="mark_all_read"):
         common.flash(f"已将 {outbox.mark_all_read(store, principal)} 条消息标为已读。")
         st.rerun()
 for notice in found:
-    label = f"{'🔵 ' if notice.unread else ''}{notice.subject}　{notice.created_at:%Y-%m-%d %H:%M}"
+    label = f"{'（未读）' if notice.unread else ''}{notice.subject}　{notice.created_at:%Y-%m-%d %H:%M}"
     with st.expander(label, expanded=notice.unread):
         st.text(notice.body)
         st.caption(f"{notice.kind}　{notice.state}" + (f"（{notice.address}）" if notice.address else ""))
