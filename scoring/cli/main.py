@@ -5,11 +5,12 @@ import argparse
 import sys
 
 from scoring.cli import experts, intake, meeting, notifications, publicity, ranking, review, rounds, system, users
+from scoring.cli import applying
 from scoring.cli.base import Options, default_actor
 from scoring.common.errors import ReviewError
 from scoring.common.models import DEFAULT_DB_PATH
 
-STAGES = (intake, users, experts, rounds, review, ranking, meeting, publicity, system, notifications)
+STAGES = (intake, applying, users, experts, rounds, review, ranking, meeting, publicity, system, notifications)
 
 
 def common_options() -> Options:
