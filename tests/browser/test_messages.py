@@ -1,10 +1,13 @@
 """消息 in a real browser: a staff member signs in and reads the notice waiting for them."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from scoring.common.models import ActionKind
 from scoring.notifications import outbox
 from scoring.notifications.notices import NoticeKind
 from scoring.storage import Storage
+from scoring.storage import notification_store
 from tests.browser.conftest import cli, go_to, running_app, set_own_password, shot, sign_in
 
 PASSWORD = "Browser2023pass"
@@ -22,8 +25,11 @@ def test_a_person_reads_their_notice_on_the_messages_page(page, tmp_path):
     with running_app(db) as url:
         sign_in(page, url, "reader", PASSWORD)
         page.get_by_role("link", name="消息").click()
-        page.get_by_role("heading", name="消息（1 条未读）").wait_for()
-        page.get_by_text("已为您分配 3 份申报书").wait_for()
+        expect(page.get_by_role("heading", name="消息（1 条未读）")).to_be_visible()
+        expect(page.get_by_text("已为您分配 3 份申报书")).to_be_visible()
         shot(page, "messages")
         page.get_by_role("button", name="标为已读", exact=True).click()
-        page.get_by_role("heading", name="消息", exact=True).wait_for()
+        expect(page.get_by_role("heading", name="消息", exact=True)).to_be_visible()
+
+    with Storage(db) as storage:
+        assert notification_store.count_unread(storage, "reader") == 0
