@@ -2,10 +2,11 @@
 the signed-in person's roles open."""
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, uploader
 from scoring.common import accounts
 
 st.set_page_config(page_title="高校院所知识产权运营中心试点评审系统", page_icon=":material/fact_check:", layout="wide")
+uploader.chinese_texts()
 
 
 def page(spec: common.PageSpec, default: bool = False) -> st.Page:

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, texts
 from scoring.common import clock
 from scoring.publicity import notices
 from scoring.rounds import review_rounds
@@ -94,7 +94,7 @@ def settings_inputs() -> NoticeSettings | None:
         st.text_area("依据", key="notice_basis", height=68, disabled=locked)
         st.text_area("评审程序", key="notice_procedure", height=68, disabled=locked)
         st.multiselect("名单列（序号和单位名称总会列出）", [str(c) for c in ListColumn], key="notice_columns",
-                       disabled=locked)
+                       disabled=locked, placeholder=texts.CHOOSE_MANY)
         st.text_input("发布机关", key="notice_issuer", disabled=locked)
         st.markdown("**异议受理联系方式**")
         cells = st.columns(3)

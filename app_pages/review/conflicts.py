@@ -1,7 +1,7 @@
 """回避关系: the conflict report of the batch under chosen rules, each pair explained; declare and withdraw pairs."""
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, texts
 from scoring.experts import pool
 from scoring.common.access import Permission
 from scoring.intake.applications import visible_applications
@@ -47,7 +47,7 @@ def show_report(rules: ConflictRules) -> None:
     left.metric("需回避的组合", len(pairs))
     middle.metric("涉及专家", len({e for e, _ in pairs}))
     right.metric("涉及申报单位", len({c for _, c in pairs}))
-    shown_rules = st.multiselect("按规则筛选", list(ConflictRule), key="conflict_rule_filter")
+    shown_rules = st.multiselect("按规则筛选", list(ConflictRule), key="conflict_rule_filter", placeholder=texts.CHOOSE_MANY)
     text = st.text_input("查找（专家、单位、说明）", key="conflict_text")
     table = pool.conflict_table(conflicts, experts, applications)
     if shown_rules:

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, texts, uploader
 from scoring.experts import pool
 from scoring.common.access import Permission, Principal
 from scoring.common.accounts import CredentialKind
@@ -26,10 +26,10 @@ experts = pool.list_experts(store, principal, include_inactive=True)
 
 def show_list() -> None:
     left, middle, right = st.columns(3)
-    fields = left.multiselect("专业领域", list(Discipline), key="filter_discipline")
-    cities = middle.multiselect("所在城市", list(City), key="filter_expert_city")
+    fields = left.multiselect("专业领域", list(Discipline), key="filter_discipline", placeholder=texts.CHOOSE_MANY)
+    cities = middle.multiselect("所在城市", list(City), key="filter_expert_city", placeholder=texts.CHOOSE_MANY)
     statuses = right.multiselect("状态", list(ExpertStatus), default=[ExpertStatus.AVAILABLE, ExpertStatus.UNAVAILABLE],
-                                 key="filter_expert_status")
+                                 key="filter_expert_status", placeholder=texts.CHOOSE_MANY)
     text = st.text_input("查找（编号、姓名、单位、职称）", key="filter_expert_text")
     shown = pool.filter_experts(experts, fields, cities, statuses, text)
     st.caption(f"共 {len(shown)} 位（专家库 {len(experts)} 位，其中已停用 "
@@ -64,7 +64,7 @@ def show_import() -> None:
     right.download_button("导出专家库（.xlsx，可修改后再次导入）",
                           cached_export(store.data_version(), principal.model_dump_json()),
                           file_name="专家库.xlsx", mime=XLSX, key="export_experts")
-    uploads = st.file_uploader("上传文件", type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="expert_files")
+    uploads = uploader.file_uploader("上传文件", ["xlsx", "xls", "csv"], accept_multiple_files=True, key="expert_files")
     reason = st.text_input("导入说明（可选，记入审计日志）", key="expert_import_reason")
     if st.button("校验并导入", type="primary", disabled=not uploads, key="run_expert_import"):
         with common.shown_errors():
@@ -127,7 +127,7 @@ def edit_form(expert: Expert) -> None:
                                                 key=key("edit_unit_code")),
             "title": right.text_input("职称", expert.title, key=key("edit_title")),
             "disciplines": left.multiselect("专业领域（1—3项）", list(Discipline), expert.disciplines, max_selections=3,
-                                            key=key("edit_disciplines")),
+                                            key=key("edit_disciplines"), placeholder=texts.CHOOSE_MANY),
             "city": right.selectbox("所在城市", list(City), list(City).index(expert.city), key=key("edit_city")),
             "phone": left.text_input("联系电话", expert.phone, key=key("edit_phone")),
             "email": right.text_input("电子邮箱", expert.email, key=key("edit_email")),
@@ -203,7 +203,7 @@ def show_accounts() -> None:
     candidates = [e for e in experts if e.active]
     chosen = st.multiselect("专家（已有账号的专家会被跳过）", [e.expert_id for e in candidates], key="account_experts",
                             format_func=lambda i: next(f"{e.name}（{e.expert_id}，{e.unit}）" for e in candidates
-                                                       if e.expert_id == i))
+                                                       if e.expert_id == i), placeholder=texts.CHOOSE_MANY)
     kind = st.radio("发放方式", list(CredentialKind), format_func=str, horizontal=True, key="account_kind")
     if st.button("开通账号", disabled=not chosen, key="open_accounts"):
         with common.shown_errors():

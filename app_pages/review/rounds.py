@@ -3,7 +3,7 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, texts
 from scoring.experts import pool
 from scoring.rounds import review_rounds
 from scoring.common.access import Permission
@@ -141,12 +141,12 @@ def panel_form(review_round: ReviewRound, names: dict[str, str], units: dict[str
         prefix = f"panel_{review_round.round_id}_{chosen}"
         name = st.text_input("评审组名称", current.name, key=f"{prefix}_name")
         members = st.multiselect("成员", list(names), default=[m for m in current.members if m in names],
-                                 format_func=names.get, key=f"{prefix}_members")
+                                 format_func=names.get, key=f"{prefix}_members", placeholder=texts.CHOOSE_MANY)
         fields = st.multiselect("按领域分组：本组评审这些领域的申报书", list(Discipline), default=current.fields,
-                                key=f"{prefix}_fields")
+                                key=f"{prefix}_fields", placeholder=texts.CHOOSE_MANY)
         listed_codes = st.multiselect("工作人员指定的申报单位（优先于按领域分组）", list(units),
                                       default=[c for c in current.applications if c in units],
-                                      format_func=units.get, key=f"{prefix}_applications")
+                                      format_func=units.get, key=f"{prefix}_applications", placeholder=texts.CHOOSE_MANY)
         reason = st.text_input("理由（必填，记入审计日志）", key=f"{prefix}_reason")
         if st.button("保存评审组", type="primary", key="save_panel"):
             with common.shown_errors():

@@ -3,7 +3,7 @@ checks a draft at once (saving files stays on the server: staff edit them there)
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common, sheet_view
+from app_pages.widgets import common, sheet_view, uploader
 from scoring.rounds import review_rounds
 from scoring.common.access import Permission
 from scoring.review.rubrics import Rubric, RubricError, RubricFile, RubricIssue, parse_rubric, points_text, rubric_files
@@ -135,7 +135,8 @@ def show_editor() -> None:
     left, right = st.columns(2)
     left.selectbox("以现有文件为起点", names, index=None, key=SOURCE_KEY, on_change=load_into_editor,
                    placeholder="选择一个文件载入编辑框")
-    right.file_uploader("或上传 .yaml 文件", type=["yaml", "yml"], key="rubric_upload", on_change=upload_into_editor)
+    with right:
+        uploader.file_uploader("或上传 .yaml 文件", ["yaml", "yml"], key="rubric_upload", on_change=upload_into_editor)
     if message := st.session_state.pop("rubric_upload_error", None):
         st.error(message)
     text = st.text_area("评分标准（YAML）", key=EDITOR_KEY, height=420)
