@@ -4,19 +4,25 @@ import streamlit as st
 
 from app_pages.widgets import common, uploader
 from scoring.common import accounts
+from scoring.notifications import outbox
 
 st.set_page_config(page_title="高校院所知识产权运营中心试点评审系统", page_icon=":material/fact_check:", layout="wide")
 uploader.chinese_texts()
 
 
-def page(spec: common.PageSpec, default: bool = False) -> st.Page:
-    return st.Page(spec.path, title=spec.title, icon=spec.icon, default=default)
+MESSAGES_PATH = "app_pages/system/messages.py"
 
 
-def by_section(specs: list[common.PageSpec]) -> dict[str, list[st.Page]]:
+def page(spec: common.PageSpec, default: bool = False, unread: int = 0) -> st.Page:
+    # The menu says how many messages wait, wherever the person is (the page's address stays the same).
+    title = f"{spec.title}（{unread} 条未读）" if spec.path == MESSAGES_PATH and unread else spec.title
+    return st.Page(spec.path, title=title, icon=spec.icon, default=default)
+
+
+def by_section(specs: list[common.PageSpec], unread: int) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
     for i, spec in enumerate(specs):
-        sections.setdefault(spec.section, []).append(page(spec, default=i == 0))
+        sections.setdefault(spec.section, []).append(page(spec, default=i == 0, unread=unread))
     return sections
 
 
@@ -37,6 +43,7 @@ elif session.must_change_password:
     pages = [page(common.ACCOUNT_PAGE, default=True)]
 else:
     batch = common.sidebar(store, session)
-    pages = by_section(common.pages_for(session.principal, batch.batch_id if batch else None))
+    pages = by_section(common.pages_for(session.principal, batch.batch_id if batch else None),
+                       outbox.unread_count(store, session.principal))
 
 st.navigation(pages, expanded=True).run()  # staff have ~20 pages: no "View more" fold

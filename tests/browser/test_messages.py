@@ -24,12 +24,15 @@ def test_a_person_reads_their_notice_on_the_messages_page(page, tmp_path):
 
     with running_app(db) as url:
         sign_in(page, url, "reader", PASSWORD)
-        page.get_by_role("link", name="消息").click()
+        menu = page.get_by_test_id("stSidebarNav")
+        expect(menu.get_by_role("link", name="消息（1 条未读）")).to_be_visible()  # seen from every page
+        menu.get_by_role("link", name="消息").click()
         expect(page.get_by_role("heading", name="消息（1 条未读）")).to_be_visible()
         expect(page.get_by_text("已为您分配 3 份申报书")).to_be_visible()
         shot(page, "messages")
         page.get_by_role("button", name="标为已读", exact=True).click()
         expect(page.get_by_role("heading", name="消息", exact=True)).to_be_visible()
+        expect(menu.get_by_role("link", name="消息", exact=True)).to_be_visible()
 
     with Storage(db) as storage:
         assert notification_store.count_unread(storage, "reader") == 0
