@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import go_to, running_app, shot, sign_in
 
@@ -94,8 +95,9 @@ def test_staff_close_decide_in_bulk_and_freeze_the_shortlist(ranking_url, page):
     page.get_by_text("按会议决定；会议决定优先").wait_for()
     page.get_by_label("确定理由（必填，记入审计日志）").fill("会议研究确定")
     page.get_by_label("确定理由（必填，记入审计日志）").press("Enter")
-    page.wait_for_timeout(500)
-    page.get_by_role("button", name="确定拟入选名单").click()
+    freeze = page.get_by_role("button", name="确定拟入选名单")
+    expect(freeze).to_have_count(1)  # while the rerun draws, the page briefly holds the old button beside the new
+    freeze.click()
     page.get_by_text("第 1 版").first.wait_for()
     settle(page)
     shot(page, "46-shortlist-frozen")
