@@ -8,13 +8,15 @@ from enum import StrEnum
 from pydantic import BaseModel, ValidationError
 
 from scoring.applying.calls import ApplyingError, get_call
-from scoring.common.access import AccessDenied, Permission, Principal
-from scoring.common.models import ActionKind, Application, CheckId, Outcome
+from scoring.applying.units import require_own_unit, require_reader
+from scoring.common.access import Principal
+from scoring.common.models import ActionKind, Application, Attachment, AttachmentKind, CheckId, Outcome, compact_code
 from scoring.intake.checks import run_checks
 from scoring.storage import applying_store as store
 from scoring.storage.store import Storage
 
-SECTIONS = frozenset(Application.model_fields) - {"batch_id"}
+# Attachments are uploaded as files (scoring/applying/attachments.py), never typed into the draft.
+SECTIONS = frozenset(Application.model_fields) - {"batch_id", "attachments"}
 
 # Where on the form a failed check is shown.
 CHECK_FIELDS: dict[CheckId, str] = {
@@ -57,12 +59,19 @@ class DraftProblem(BaseModel):
     blocking: bool = True  # False: the rule asks staff to decide, not the unit to correct
 
 
-def _owned(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> store.DraftRecord | None:
-    found = store.get_draft(storage, batch_id, credit_code)
-    if found is not None and found.saved_by != principal.login and not principal.can(Permission.IMPORT_APPLICATIONS,
-                                                                                      batch_id):
-        raise AccessDenied("只能查看和修改本单位的申报书。")
-    return found
+def _readable(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> store.DraftRecord | None:
+    require_reader(storage, principal, batch_id, credit_code)
+    return store.get_draft(storage, batch_id, credit_code)
+
+
+def _keyed_basic(value, credit_code: str):
+    """The basic section keeps the credit code the draft is filed under: a different one is refused."""
+    if not isinstance(value, dict):
+        return value
+    given = compact_code(str(value.get("credit_code") or credit_code))
+    if given != credit_code:
+        raise ApplyingError(f"统一社会信用代码不能改动：本申报书属于 {credit_code}，所填为 {given}。")
+    return {**value, "credit_code": credit_code}
 
 
 def save_section(storage: Storage, principal: Principal, batch_id: str, credit_code: str, section: str,
@@ -70,10 +79,12 @@ def save_section(storage: Storage, principal: Principal, batch_id: str, credit_c
     """Store one section as given; the draft may stay incomplete until submission."""
     if section not in SECTIONS:
         raise ApplyingError(f"申报书没有“{section}”这一部分。")
+    credit_code = compact_code(credit_code)
     get_call(storage, batch_id)
-    found = _owned(storage, principal, batch_id, credit_code)
-    if found is not None and found.saved_by != principal.login:
-        raise AccessDenied("只能修改本单位的申报书。")
+    require_own_unit(storage, principal, batch_id, credit_code)
+    if section == "basic":
+        value = _keyed_basic(value, credit_code)
+    found = store.get_draft(storage, batch_id, credit_code)
     if is_locked(storage, batch_id, credit_code):
         raise ApplyingError("申报书已提交，已锁定，不能修改；如需修改请等待市局退回。")
     data = dict(found.data) if found else {"batch_id": batch_id, "basic": {"credit_code": credit_code}}
@@ -86,7 +97,7 @@ def save_section(storage: Storage, principal: Principal, batch_id: str, credit_c
 
 
 def get_draft(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> Draft:
-    found = _owned(storage, principal, batch_id, credit_code)
+    found = _readable(storage, principal, batch_id, credit_code)
     if found is None:
         raise ApplyingError(f"没有统一社会信用代码为 {credit_code} 的申报书草稿。")
     return Draft(batch_id=batch_id, credit_code=credit_code, data=found.data, saved_at=found.saved_at,
@@ -96,12 +107,27 @@ def get_draft(storage: Storage, principal: Principal, batch_id: str, credit_code
 def check_draft(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> list[DraftProblem]:
     """The form's own validation, then (once the form is whole) the formal and eligibility checks."""
     draft = get_draft(storage, principal, batch_id, credit_code)
+    missing = missing_attachments(storage, batch_id, credit_code)
+    files = [DraftProblem(field="attachments", message=f"尚未上传必须的附件：{'、'.join(missing)}")] if missing else []
     try:
-        application = Application.model_validate(draft.data)
+        application = Application.model_validate(
+            draft.data | {"attachments": [a.model_dump(mode="json") for a in uploaded(storage, batch_id, credit_code)]})
     except ValidationError as exc:
         return [DraftProblem(field=".".join(str(p) for p in e["loc"]) or "申报书", message=e["msg"])
-                for e in exc.errors()]
+                for e in exc.errors()] + files
     batch = storage.get_batch(batch_id)
     return [DraftProblem(field=CHECK_FIELDS[r.check_id], message="；".join(r.reasons) or r.title,
                          blocking=r.outcome is Outcome.FAIL)
-            for r in run_checks(application, batch) if r.outcome is not Outcome.PASS]
+            for r in run_checks(application, batch) if r.outcome is not Outcome.PASS] + files
+
+
+def uploaded(storage: Storage, batch_id: str, credit_code: str) -> list[Attachment]:
+    """The unit's current file of each kind, as the Application carries them (the bytes are stored by hash)."""
+    return [Attachment(kind=r.kind, filename=r.filename, sha256=r.sha256, size=r.size)
+            for r in store.attachments(storage, batch_id, credit_code)]
+
+
+def missing_attachments(storage: Storage, batch_id: str, credit_code: str) -> list[AttachmentKind]:
+    """The call's required kinds the unit has not uploaded yet, in the call's order."""
+    have = {r.kind for r in store.attachments(storage, batch_id, credit_code)}
+    return [k for k in get_call(storage, batch_id).required_attachments if k not in have]

@@ -6,10 +6,15 @@ from datetime import datetime
 from pydantic import BaseModel, ValidationError
 
 from scoring.applying.calls import ApplyingError, get_call
-from scoring.applying.drafts import FormStatus, get_draft
-from scoring.common.access import AccessDenied, Principal
-from scoring.common.models import ActionKind, Application
+from scoring.applying.drafts import FormStatus, get_draft, missing_attachments, uploaded
+from scoring.applying.units import require_own_unit
+from scoring.common.access import Principal, Role
+from scoring.common.models import ActionKind, Application, City, compact_code
+from scoring.notifications.notices import NoticeKind
+from scoring.notifications.outbox import notify
+from scoring.storage import account_store
 from scoring.storage import applying_store as store
+from scoring.storage.store import Transaction
 from scoring.storage.store import Storage
 
 
@@ -28,15 +33,18 @@ def _shown(at: datetime) -> str:
 
 
 def submit(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> Submission:
-    draft = get_draft(storage, principal, batch_id, credit_code)
-    if draft.saved_by != principal.login:
-        raise AccessDenied("只能提交本单位的申报书。")
+    credit_code = compact_code(credit_code)
     call = get_call(storage, batch_id)
+    require_own_unit(storage, principal, batch_id, credit_code)
+    draft = get_draft(storage, principal, batch_id, credit_code)
     try:
-        application = Application.model_validate(draft.data)
+        application = Application.model_validate(
+            draft.data | {"attachments": [a.model_dump(mode="json") for a in uploaded(storage, batch_id, credit_code)]})
     except ValidationError as exc:
         fields = "、".join(sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()}))
         raise ApplyingError(f"申报书尚未填写完整，不能提交：{fields}。") from exc
+    if missing := missing_attachments(storage, batch_id, credit_code):
+        raise ApplyingError(f"尚未上传必须的附件：{'、'.join(missing)}，不能提交。")
     with storage.transaction(principal.login) as tx:
         # Re-read under the write lock: two clicks of 提交 make one version, not two.
         versions = store.submissions(tx, batch_id, credit_code)
@@ -49,9 +57,20 @@ def submit(storage: Storage, principal: Principal, batch_id: str, credit_code: s
         store.add_submission(tx, batch_id, credit_code, version, application.model_dump(mode="json"),
                              FormStatus.SUBMITTED, tx.now)
         tx.audit(ActionKind.APPLY_SUBMIT, f"draft/{batch_id}/{credit_code}", "", {"version": version})
+        _tell_city(tx, principal.unit.city, storage.get_batch(batch_id).title, application.basic.unit_name,
+                   call.city_deadline, batch_id)
         at = tx.now
     return Submission(batch_id=batch_id, credit_code=credit_code, version=version, application=application,
                       status=FormStatus.SUBMITTED, submitted_at=at, submitted_by=principal.login)
+
+
+def _tell_city(tx: Transaction, city: City, batch: str, unit_name: str, deadline: datetime, batch_id: str) -> None:
+    """A SUBMITTED notice to every active account of the unit's city bureau for this batch."""
+    for user in account_store.list_users(tx):
+        if user.active and any(g.role is Role.CITY and g.city == city and g.batch_id in (None, batch_id)
+                               for g in user.grants):
+            notify(tx, user.login, NoticeKind.SUBMITTED, {"batch": batch, "unit": unit_name,
+                                                          "deadline": deadline.isoformat(sep=" ", timespec="minutes")})
 
 
 def versions_of(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> list[Submission]:

@@ -16,6 +16,7 @@ class Role(StrEnum):
     EXPERT = "评审专家"  # scores only the applications assigned to them
     CITY = "市局"  # sees and recommends only its own city's applications
     OBSERVER = "观察员"  # read-only, e.g. supervision (纪检监察)
+    APPLICANT = "申报单位"  # fills and submits only its own unit's 申报书 (the unit is bound to the account)
 
 
 class Permission(StrEnum):
@@ -31,6 +32,7 @@ class Permission(StrEnum):
     MANAGE_ACCOUNTS = "管理账号与角色"
     SCORE = "评分"
     RECOMMEND = "市局推荐"
+    APPLY = "填报申报书"
 
 
 _READ_ONLY = {Permission.VIEW_APPLICATIONS, Permission.VIEW_AUDIT, Permission.VIEW_EXPERTS,
@@ -45,6 +47,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Experts and city bureaus see applications only through their own filters (assignments, city).
     Role.EXPERT: frozenset({Permission.SCORE}),
     Role.CITY: frozenset({Permission.VIEW_APPLICATIONS, Permission.RECOMMEND}),
+    # An applicant unit reaches only its own unit's forms: Principal.unit names the unit.
+    Role.APPLICANT: frozenset({Permission.APPLY}),
 }
 
 
@@ -78,6 +82,16 @@ class Grant(BaseModel):
         return f"{self.role}（{'，'.join(scope)}）"
 
 
+class UnitBinding(BaseModel):
+    """The one unit an applicant account speaks for (stored beside the account, see scoring/applying/units.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit_name: str
+    credit_code: str
+    city: City
+
+
 class Principal(BaseModel):
     """The person acting, with their grants: every domain function that reads or writes receives one."""
 
@@ -87,6 +101,7 @@ class Principal(BaseModel):
     display_name: str
     grants: tuple[Grant, ...] = ()
     expert_id: str | None = None  # set for an expert's account
+    unit: UnitBinding | None = None  # set for an applicant unit's account
 
     @classmethod
     def command_line(cls, actor: str) -> Principal:
@@ -114,6 +129,12 @@ def require(principal: Principal, permission: Permission, batch_id: str | None =
     if not principal.can(permission, batch_id):
         where = f"（批次 {batch_id}）" if batch_id else ""
         raise AccessDenied(f"{principal.display_name}没有“{permission}”的权限{where}。")
+
+
+def speaks_for(principal: Principal, credit_code: str, batch_id: str | None = None) -> bool:
+    """The principal is the applicant account bound to the unit of this credit code."""
+    return (principal.unit is not None and principal.unit.credit_code == credit_code
+            and principal.can(Permission.APPLY, batch_id))
 
 
 def sees_every_application(principal: Principal, batch_id: str) -> bool:

@@ -19,6 +19,7 @@ from scoring.common.errors import ReviewError
 from scoring.common.models import ActionKind, AuditEntry
 from scoring.storage import Storage, Transaction
 from scoring.storage import account_store as store
+from scoring.storage import applying_store
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile). Tests swap in a cheap hasher through a
 # fixture; production never reads a setting that could weaken it.
@@ -490,7 +491,8 @@ def current_session(storage: Storage, token: str | None) -> ActiveSession | None
     store.touch_session(storage, digest, now)
     # Until an initial password is replaced the person may do nothing else: no grants reach the domain.
     grants = () if user.must_change_password else user.grants
-    principal = Principal(login=user.login, display_name=user.display_name, grants=grants, expert_id=user.expert_id)
+    principal = Principal(login=user.login, display_name=user.display_name, grants=grants, expert_id=user.expert_id,
+                          unit=applying_store.unit_of_login(storage, user.login))
     return ActiveSession(principal=principal, must_change_password=user.must_change_password,
                          has_password=bool(user.password_hash), expires_at=min(session.expires_at, now + idle))
 

@@ -90,6 +90,8 @@ class AttachmentKind(StrEnum):
     PLAN = "三年建设方案"
     RECOMMENDATION = "市局推荐函"
     OTHER = "其他附件"
+    SEALED_FORM = "盖章扫描件"  # the printed 申报书, signed and sealed, scanned
+    COMMITMENT = "信用承诺书"  # the signed and sealed credit commitment, scanned
 
 
 def compact_code(value: str) -> str:
@@ -754,6 +756,10 @@ class ActionKind(StrEnum):
     APPLY_DEADLINE_EXTEND = "apply.deadline_extend"
     APPLY_DRAFT_SAVE = "apply.draft_save"
     APPLY_SUBMIT = "apply.submit"
+    # applying: a unit invited (its account bound to it), a unit's attachment uploaded or replaced
+    APPLY_INVITE = "apply.invite"
+    APPLY_UNIT_BIND = "apply.unit_bind"
+    APPLY_ATTACH = "apply.attach"
 
 
 class AuditEntry(FormModel):

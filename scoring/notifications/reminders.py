@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+from scoring.applying.invitations import send_unit_deadline_reminders
 from scoring.common import clock
 from scoring.common.models import ActionKind, SheetStatus
 from scoring.notifications.assignments import round_facts
@@ -69,5 +70,7 @@ def send_due_reminders(storage: Storage, now: datetime) -> list[int]:
 
 def scheduled_run(storage: Storage, now: datetime | None = None) -> DeliveryReport:
     """What the server's timer does once a minute: write the reminders due, then deliver every pending notice."""
-    send_due_reminders(storage, now or clock.now())
+    now = now or clock.now()
+    send_due_reminders(storage, now)
+    send_unit_deadline_reminders(storage, now)
     return deliver_pending(storage)

@@ -19,3 +19,34 @@ INSERT_SUBMISSION = """
     INSERT INTO application_submissions (batch_id, credit_code, version, data, status, submitted_at, submitted_by)
     VALUES (?, ?, ?, ?, ?, ?, ?)
 """
+
+SELECT_UNIT_OF_LOGIN = "SELECT unit_name, credit_code, city FROM applicant_units WHERE login = ?"
+SELECT_LOGIN_OF_UNIT = "SELECT login FROM applicant_units WHERE credit_code = ?"
+INSERT_UNIT = """
+    INSERT INTO applicant_units (login, credit_code, unit_name, city, bound_at, bound_by) VALUES (?, ?, ?, ?, ?, ?)
+"""
+SELECT_INVITATION = "SELECT 1 FROM application_invitations WHERE batch_id = ? AND credit_code = ?"
+UPSERT_INVITATION = """
+    INSERT INTO application_invitations (batch_id, credit_code, login, email, invited_at, invited_by)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (batch_id, credit_code) DO UPDATE SET email = excluded.email, invited_at = excluded.invited_at,
+                                                      invited_by = excluded.invited_by
+"""
+SELECT_INVITATIONS = """
+    SELECT i.credit_code, u.unit_name, u.city, i.login, i.email, i.invited_at, i.invited_by
+    FROM application_invitations i JOIN applicant_units u ON u.credit_code = i.credit_code
+    WHERE i.batch_id = ? ORDER BY u.city, u.unit_name
+"""
+SELECT_DRAFT_CODES = "SELECT credit_code FROM application_drafts WHERE batch_id = ? ORDER BY credit_code"
+SELECT_ATTACHMENTS = """
+    SELECT kind, filename, sha256, size, uploaded_at, uploaded_by FROM application_attachments
+    WHERE batch_id = ? AND credit_code = ? ORDER BY kind
+"""
+UPSERT_ATTACHMENT = """
+    INSERT INTO application_attachments (batch_id, credit_code, kind, filename, sha256, size, uploaded_at, uploaded_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (batch_id, credit_code, kind) DO UPDATE SET filename = excluded.filename, sha256 = excluded.sha256,
+        size = excluded.size, uploaded_at = excluded.uploaded_at, uploaded_by = excluded.uploaded_by
+"""
+SELECT_UNIT_BY_CODE = "SELECT unit_name, credit_code, city FROM applicant_units WHERE credit_code = ?"
+SELECT_CALLS = "SELECT batch_id, data FROM application_calls ORDER BY batch_id"

@@ -5,6 +5,7 @@ import json
 from datetime import datetime
 from typing import NamedTuple
 
+from scoring.common.access import UnitBinding
 from scoring.storage import applying_queries as q
 from scoring.storage.source import Source, execute, first, rows
 from scoring.storage.store import Transaction
@@ -57,3 +58,73 @@ def add_submission(tx: Transaction, batch_id: str, credit_code: str, version: in
                    at: datetime) -> None:
     execute(tx, q.INSERT_SUBMISSION, [batch_id, credit_code, version, json.dumps(data, ensure_ascii=False), status,
                                       at, tx.actor])
+
+
+# --- units bound to accounts, invitations, attachments ------------------------------------------------------------
+
+
+def unit_of_login(source: Source, login: str) -> UnitBinding | None:
+    found = first(source, q.SELECT_UNIT_OF_LOGIN, [login])
+    return UnitBinding(unit_name=found[0], credit_code=found[1], city=found[2]) if found else None
+
+
+def login_of_unit(source: Source, credit_code: str) -> str | None:
+    found = first(source, q.SELECT_LOGIN_OF_UNIT, [credit_code])
+    return found[0] if found else None
+
+
+def bind_unit(tx: Transaction, login: str, unit: UnitBinding) -> None:
+    execute(tx, q.INSERT_UNIT, [login, unit.credit_code, unit.unit_name, str(unit.city), tx.now, tx.actor])
+
+
+def is_invited(source: Source, batch_id: str, credit_code: str) -> bool:
+    return first(source, q.SELECT_INVITATION, [batch_id, credit_code]) is not None
+
+
+def put_invitation(tx: Transaction, batch_id: str, credit_code: str, login: str, email: str) -> None:
+    execute(tx, q.UPSERT_INVITATION, [batch_id, credit_code, login, email, tx.now, tx.actor])
+
+
+class InvitationRecord(NamedTuple):
+    credit_code: str
+    unit_name: str
+    city: str
+    login: str
+    email: str
+    invited_at: datetime
+    invited_by: str
+
+
+def invitations(source: Source, batch_id: str) -> list[InvitationRecord]:
+    return [InvitationRecord(*row) for row in rows(source, q.SELECT_INVITATIONS, [batch_id])]
+
+
+def draft_codes(source: Source, batch_id: str) -> list[str]:
+    return [row[0] for row in rows(source, q.SELECT_DRAFT_CODES, [batch_id])]
+
+
+class AttachmentRecord(NamedTuple):
+    kind: str
+    filename: str
+    sha256: str
+    size: int
+    uploaded_at: datetime
+    uploaded_by: str
+
+
+def attachments(source: Source, batch_id: str, credit_code: str) -> list[AttachmentRecord]:
+    return [AttachmentRecord(*row) for row in rows(source, q.SELECT_ATTACHMENTS, [batch_id, credit_code])]
+
+
+def put_attachment(tx: Transaction, batch_id: str, credit_code: str, kind: str, filename: str, sha256: str,
+                   size: int) -> None:
+    execute(tx, q.UPSERT_ATTACHMENT, [batch_id, credit_code, kind, filename, sha256, size, tx.now, tx.actor])
+
+
+def unit_by_code(source: Source, credit_code: str) -> UnitBinding | None:
+    found = first(source, q.SELECT_UNIT_BY_CODE, [credit_code])
+    return UnitBinding(unit_name=found[0], credit_code=found[1], city=found[2]) if found else None
+
+
+def all_calls(source: Source) -> list[tuple[str, dict]]:
+    return [(batch_id, json.loads(data)) for batch_id, data in rows(source, q.SELECT_CALLS)]

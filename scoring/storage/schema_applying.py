@@ -31,3 +31,36 @@ APPLYING_SUBMISSIONS_SCHEMA: list[str] = [
         PRIMARY KEY (batch_id, credit_code, version)
     )""",
 ]
+
+# An applicant account speaks for one unit (login ↔ credit code, both unique); invitations per batch; the unit's
+# current attachment of each kind (the bytes in `attachments` by hash), copied into each submitted version.
+APPLYING_UNITS_SCHEMA: list[str] = [
+    """CREATE TABLE applicant_units (
+        login VARCHAR PRIMARY KEY,
+        credit_code VARCHAR NOT NULL UNIQUE,
+        unit_name VARCHAR NOT NULL,
+        city VARCHAR NOT NULL,
+        bound_at TIMESTAMP NOT NULL,
+        bound_by VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE application_invitations (
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        login VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        invited_at TIMESTAMP NOT NULL,
+        invited_by VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, credit_code)
+    )""",
+    """CREATE TABLE application_attachments (
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        filename VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        size BIGINT NOT NULL,
+        uploaded_at TIMESTAMP NOT NULL,
+        uploaded_by VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, credit_code, kind)
+    )""",
+]

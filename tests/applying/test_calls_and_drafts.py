@@ -9,7 +9,7 @@ from scoring.common.access import AccessDenied
 from scoring.common.models import ActionKind
 from scoring.storage.store import Storage
 from tests.builders.applications import make_application, make_batch
-from tests.builders.applying import make_call, unit_login
+from tests.builders.applying import fill_draft, make_call, unit_login
 from tests.builders.rounds import OBSERVER, STAFF
 
 
@@ -57,21 +57,15 @@ def test_a_unit_saves_a_partial_draft_and_sees_each_missing_field(storage):
 
 
 def test_a_whole_draft_runs_the_import_checks_and_names_the_field_of_each_failure(storage):
-    app = make_application(commitment={"signed": False, "signed_on": None}).model_dump(mode="json")
-    unit, code = unit_login(1), app["basic"]["credit_code"]
-    for section, value in app.items():
-        if section != "batch_id":
-            save_section(storage, unit, "2023", code, section, value)
+    unit = unit_login(1)
+    code = fill_draft(storage, unit, commitment={"signed": False, "signed_on": None})
     problems = check_draft(storage, unit, "2023", code)
     assert [p.field for p in problems if p.blocking] == ["commitment"]
 
 
 def test_a_complete_draft_blocks_on_nothing_and_awaits_only_the_city_letter(storage):
-    app = make_application().model_dump(mode="json")
-    unit, code = unit_login(1), app["basic"]["credit_code"]
-    for section, value in app.items():
-        if section != "batch_id":
-            save_section(storage, unit, "2023", code, section, value)
+    unit = unit_login(1)
+    code = fill_draft(storage, unit)
     problems = check_draft(storage, unit, "2023", code)
     assert [(p.field, p.blocking) for p in problems] == [("recommendation", False)]
 

@@ -10,7 +10,7 @@ from scoring.common.access import AccessDenied
 from scoring.common.models import ActionKind
 from scoring.storage.store import Storage
 from tests.builders.applications import make_application, make_batch
-from tests.builders.applying import UNIT_DEADLINE, make_call, unit_login
+from tests.builders.applying import UNIT_DEADLINE, fill_draft, make_call, unit_login
 from tests.builders.clock import frozen_clock
 from tests.builders.rounds import STAFF
 
@@ -26,11 +26,7 @@ def storage(tmp_path):
 
 
 def _filled(storage, unit=UNIT) -> str:
-    app = make_application().model_dump(mode="json")
-    for section, value in app.items():
-        if section != "batch_id":
-            save_section(storage, unit, "2023", app["basic"]["credit_code"], section, value)
-    return app["basic"]["credit_code"]
+    return fill_draft(storage, unit)
 
 
 def test_a_submission_at_the_deadline_itself_is_taken(storage, monkeypatch):
