@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     from scoring.applying.calls import ApplicationCall, open_call
-    from scoring.applying.drafts import save_section
-    from scoring.common.access import Grant, Principal, Role
+    from scoring.applying.drafts import SECTIONS, save_section
+    from scoring.common.access import Grant, Principal, Role, UnitBinding
     from scoring.intake.sample import sample_batch, synthetic_applications
     from scoring.storage.store import Storage
 
@@ -36,10 +36,12 @@ def main() -> None:
                                                   city_deadline=datetime(2099, 2, 1)))
         saves, drafts = [], []
         for serial, app in enumerate(apps):
-            unit = Principal(login=f"unit{serial}", display_name=f"单位{serial}", grants=(Grant(role=Role.OBSERVER),))
+            unit = Principal(login=f"unit{serial}", display_name=app.basic.unit_name, grants=(Grant(role=Role.APPLICANT),),
+                             unit=UnitBinding(unit_name=app.basic.unit_name, credit_code=app.credit_code,
+                                              city=app.recommendation.city))
             started = time.perf_counter()
             for section, value in app.model_dump(mode="json").items():
-                if section != "batch_id":
+                if section in SECTIONS:  # attachments are uploaded, not typed
                     t = time.perf_counter()
                     save_section(storage, unit, batch.batch_id, app.credit_code, section, value)
                     saves.append(time.perf_counter() - t)
