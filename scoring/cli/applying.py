@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from scoring.applying import calls, drafts, submissions
+from scoring.applying import calls, drafts, invitations, submissions, units
 from scoring.cli.base import CliError, Options, emit, principal
 from scoring.storage import Storage
 
@@ -14,7 +14,7 @@ from scoring.storage import Storage
 def add_commands(commands, options: Options) -> None:
     common, printing, _ = options
     group = commands.add_parser("apply", help="自主申报：开放申报、保存草稿、检查、提交",
-                                description="自主申报 → 市局推荐。命令行在服务器上运行，草稿归操作人（--actor）所有。")
+                                description="自主申报 → 市局推荐。命令行在服务器上运行；填报、检查、提交以 --actor 所指的申报单位账号进行。")
     actions = group.add_subparsers(dest="apply_command", required=True, metavar="子命令")
     opening = actions.add_parser("open-call", parents=[common, printing], help="为批次开放申报",
                                  description="为已有批次开放申报，给出申报指南与两个截止时间。")
@@ -38,6 +38,14 @@ def add_commands(commands, options: Options) -> None:
     save.add_argument("batch", help="批次编号")
     save.add_argument("file", type=Path, help="申报书 JSON（与导入格式相同，可只含部分内容）")
     save.set_defaults(run=cmd_save_draft)
+    invite = actions.add_parser("invite", parents=[common, printing], help="邀请申报单位（建账号并发送邀请）",
+                                description="邀请单位申报：首次邀请时建立申报单位账号（登录名为小写的统一社会信用代码）并给出一次性登录链接。")
+    invite.add_argument("batch", help="批次编号")
+    invite.add_argument("unit_name", help="单位名称")
+    invite.add_argument("credit_code", help="统一社会信用代码")
+    invite.add_argument("--city", required=True, help="所在城市，如 大连市")
+    invite.add_argument("--email", required=True, help="联系邮箱")
+    invite.set_defaults(run=cmd_invite)
     for name, helptext, run in (("check", "检查草稿", cmd_check), ("submit", "提交给市局", cmd_submit)):
         sub = actions.add_parser(name, parents=[common, printing], help=helptext, description=helptext + "。")
         sub.add_argument("batch", help="批次编号")
@@ -64,6 +72,16 @@ def cmd_extend(args) -> int:
     return 0
 
 
+def cmd_invite(args) -> int:
+    with Storage(args.db) as storage:
+        done = invitations.invite_unit(storage, principal(args), args.batch, args.unit_name, args.credit_code,
+                                       args.city, args.email)
+    emit(args, done.model_dump(mode="json"),
+         f"已邀请 {done.invitation.unit.unit_name}（账号 {done.invitation.login}）。"
+         + (f"一次性登录凭据：{done.credential}" if done.credential else ""))
+    return 0
+
+
 def cmd_save_draft(args) -> int:
     if not args.file.is_file():
         raise CliError(f"找不到文件 {args.file}")
@@ -72,11 +90,11 @@ def cmd_save_draft(args) -> int:
         code = data["basic"]["credit_code"]
     except (ValueError, KeyError, TypeError) as exc:
         raise CliError(f"{args.file} 不是含 basic.credit_code 的申报书 JSON。") from exc
-    who = principal(args)
     with Storage(args.db) as storage:
+        who = units.acting_as(storage, args.actor)
         draft = None
         for section, value in data.items():
-            if section != "batch_id":
+            if section in drafts.SECTIONS:
                 draft = drafts.save_section(storage, who, args.batch, code, section, value)
     emit(args, draft.model_dump(mode="json"), f"已保存 {code} 的草稿。")
     return 0
@@ -84,7 +102,7 @@ def cmd_save_draft(args) -> int:
 
 def cmd_check(args) -> int:
     with Storage(args.db) as storage:
-        problems = drafts.check_draft(storage, principal(args), args.batch, args.credit_code)
+        problems = drafts.check_draft(storage, units.acting_as(storage, args.actor), args.batch, args.credit_code)
     lines = [f"{p.field}：{p.message}" + ("" if p.blocking else "（需人工判定）") for p in problems]
     emit(args, [p.model_dump() for p in problems], "\n".join(lines) or "未发现问题。")
     return 1 if any(p.blocking for p in problems) else 0
@@ -92,7 +110,7 @@ def cmd_check(args) -> int:
 
 def cmd_submit(args) -> int:
     with Storage(args.db) as storage:
-        done = submissions.submit(storage, principal(args), args.batch, args.credit_code)
+        done = submissions.submit(storage, units.acting_as(storage, args.actor), args.batch, args.credit_code)
     emit(args, {"version": done.version, "status": done.status, "submitted_at": str(done.submitted_at)},
          f"已提交第 {done.version} 版，状态：{done.status}。")
     return 0
