@@ -358,7 +358,8 @@ class Application(FormModel):
     def conversion_in(self, year: int) -> YearConversion | None:
         return next((r for r in self.conversions if r.year == year), None)
 
-    def attachment(self, kind: AttachmentKind) -> Attachment | None:
+    def attachment(self, kind: AttachmentKind | str) -> Attachment | None:
+        kind = AttachmentKind(kind)
         return next((a for a in self.attachments if a.kind is kind), None)
 
 
