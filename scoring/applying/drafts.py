@@ -2,7 +2,7 @@
 import's own rules (scoring/intake/checks.py), each problem named by the field it belongs to."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ValidationError
@@ -10,21 +10,24 @@ from pydantic import BaseModel, ValidationError
 from scoring.applying.calls import ApplyingError, get_call
 from scoring.applying.units import require_own_unit, require_reader
 from scoring.common.access import Principal
+from scoring.common.clock import today
 from scoring.common.models import ActionKind, Application, Attachment, AttachmentKind, CheckId, Outcome, compact_code
 from scoring.intake.checks import run_checks
 from scoring.storage import applying_store as store
 from scoring.storage.store import Storage
 
-# Attachments are uploaded as files (scoring/applying/attachments.py), never typed into the draft.
-SECTIONS = frozenset(Application.model_fields) - {"batch_id", "attachments"}
+# Attachments are uploaded as files (scoring/applying/attachments.py), never typed into the draft; the date of
+# submission is the day the unit submits.
+SECTIONS = frozenset(Application.model_fields) - {"batch_id", "attachments", "submitted_on"}
+# The checks a unit answers for: the city's letter comes after submission (scoring/applying/city_review.py) and the
+# unit deadline is the call's, enforced at submission.
+LATER_CHECKS = frozenset({CheckId.RECOMMENDATION, CheckId.DEADLINE})
 
 # Where on the form a failed check is shown.
 CHECK_FIELDS: dict[CheckId, str] = {
     CheckId.CREDIT_CODE: "basic.credit_code",
     CheckId.UNIT_TYPE: "basic.unit_type",
     CheckId.COMMITMENT: "commitment",
-    CheckId.RECOMMENDATION: "recommendation",
-    CheckId.DEADLINE: "submitted_on",
     CheckId.BUDGET: "budget",
     CheckId.PATENT_OUTPUT: "patents",
     CheckId.CONVERSION: "conversions",
@@ -74,6 +77,13 @@ def _keyed_basic(value, credit_code: str):
     return {**value, "credit_code": credit_code}
 
 
+def _unit_part(value, principal: Principal):
+    """四、推荐意见 as the unit fills it: its own confirmation; the city is the unit's, the city's part stays blank."""
+    if not isinstance(value, dict):
+        return value
+    return {**value, "city": str(principal.unit.city), "city_recommended": False, "city_recommendation_date": None}
+
+
 def save_section(storage: Storage, principal: Principal, batch_id: str, credit_code: str, section: str,
                  value) -> Draft:
     """Store one section as given; the draft may stay incomplete until submission."""
@@ -84,6 +94,8 @@ def save_section(storage: Storage, principal: Principal, batch_id: str, credit_c
     require_own_unit(storage, principal, batch_id, credit_code)
     if section == "basic":
         value = _keyed_basic(value, credit_code)
+    if section == "recommendation":
+        value = _unit_part(value, principal)
     found = store.get_draft(storage, batch_id, credit_code)
     if is_locked(storage, batch_id, credit_code):
         raise ApplyingError("申报书已提交，已锁定，不能修改；如需修改请等待市局退回。")
@@ -105,20 +117,29 @@ def get_draft(storage: Storage, principal: Principal, batch_id: str, credit_code
 
 
 def check_draft(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> list[DraftProblem]:
-    """The form's own validation, then (once the form is whole) the formal and eligibility checks."""
+    """The form's own validation, then (once the form is whole) the formal and eligibility checks the unit answers
+    for, as if it submitted today."""
     draft = get_draft(storage, principal, batch_id, credit_code)
     missing = missing_attachments(storage, batch_id, credit_code)
     files = [DraftProblem(field="attachments", message=f"尚未上传必须的附件：{'、'.join(missing)}")] if missing else []
     try:
-        application = Application.model_validate(
-            draft.data | {"attachments": [a.model_dump(mode="json") for a in uploaded(storage, batch_id, credit_code)]})
+        application = as_application(storage, draft, today())
     except ValidationError as exc:
         return [DraftProblem(field=".".join(str(p) for p in e["loc"]) or "申报书", message=e["msg"])
                 for e in exc.errors()] + files
     batch = storage.get_batch(batch_id)
     return [DraftProblem(field=CHECK_FIELDS[r.check_id], message="；".join(r.reasons) or r.title,
                          blocking=r.outcome is Outcome.FAIL)
-            for r in run_checks(application, batch) if r.outcome is not Outcome.PASS] + files
+            for r in run_checks(application, batch)
+            if r.outcome is not Outcome.PASS and r.check_id not in LATER_CHECKS] + files
+
+
+def as_application(storage: Storage, draft: Draft, submitted_on: date) -> Application:
+    """The draft as a whole Application submitted on the day given, with the unit's current files;
+    a ValidationError names what is still missing."""
+    uploaded_now = [a.model_dump(mode="json") for a in uploaded(storage, draft.batch_id, draft.credit_code)]
+    return Application.model_validate(draft.data | {"submitted_on": submitted_on.isoformat(),
+                                                    "attachments": uploaded_now})
 
 
 def uploaded(storage: Storage, batch_id: str, credit_code: str) -> list[Attachment]:

@@ -6,9 +6,10 @@ from datetime import datetime
 from pydantic import BaseModel, ValidationError
 
 from scoring.applying.calls import ApplyingError, get_call
-from scoring.applying.drafts import FormStatus, get_draft, missing_attachments, uploaded
+from scoring.applying.drafts import FormStatus, as_application, get_draft, missing_attachments
 from scoring.applying.units import require_own_unit
 from scoring.common.access import Principal, Role
+from scoring.common.clock import today
 from scoring.common.models import ActionKind, Application, City, compact_code
 from scoring.notifications.notices import NoticeKind
 from scoring.notifications.outbox import notify
@@ -38,8 +39,7 @@ def submit(storage: Storage, principal: Principal, batch_id: str, credit_code: s
     require_own_unit(storage, principal, batch_id, credit_code)
     draft = get_draft(storage, principal, batch_id, credit_code)
     try:
-        application = Application.model_validate(
-            draft.data | {"attachments": [a.model_dump(mode="json") for a in uploaded(storage, batch_id, credit_code)]})
+        application = as_application(storage, draft, today())
     except ValidationError as exc:
         fields = "、".join(sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()}))
         raise ApplyingError(f"申报书尚未填写完整，不能提交：{fields}。") from exc

@@ -17,6 +17,7 @@ from scoring.documents.json_file import read_json
 from scoring.documents.application_workbook import read_workbook
 from scoring.common.models import ActionKind, Application, Attachment, Batch, ImportIssue, IssueCounts, Severity
 from scoring.storage import Storage, StorageError
+from scoring.storage.store import SaveSummary, Transaction
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".et"})  # the wrong ones get a clear error
 JSON_SUFFIXES = frozenset({".json"})
@@ -215,8 +216,7 @@ def _save(storage: Storage, batch: Batch, applications: list[Application], uploa
     contents = {hashlib.sha256(uploads[name]).hexdigest(): uploads[name] for name in used}
     source = "导入：" + "、".join(report.files)
     with storage.transaction(actor) as tx:
-        summary = storage.save_applications(tx, applications, source=source, files=contents)
-        storage.save_check_results(tx, batch.batch_id, {a.credit_code: run_checks(a, batch) for a in applications})
+        summary = enter_batch(storage, tx, batch, applications, source, contents)
         tx.audit(ActionKind.IMPORT, f"batch/{batch.batch_id}", reason, {
             "files": [{"name": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content),
                        "role": _file_role(name, used)} for name, content in uploads.items()],
@@ -227,6 +227,15 @@ def _save(storage: Storage, batch: Batch, applications: list[Application], uploa
         _pause_for_crash_test()
     report.created, report.updated, report.unchanged = summary.created, summary.updated, summary.unchanged
     report.imported = True
+
+
+def enter_batch(storage: Storage, tx: Transaction, batch: Batch, applications: list[Application], source: str,
+                files: dict[str, bytes]) -> SaveSummary:
+    """How applications enter a batch, by import or by a city bureau's recommendation: new ones saved, changed ones
+    versioned, identical ones left, and the formal and eligibility checks of each stored with it."""
+    summary = storage.save_applications(tx, applications, source=source, files=files)
+    storage.save_check_results(tx, batch.batch_id, {a.credit_code: run_checks(a, batch) for a in applications})
+    return summary
 
 
 def _file_role(name: str, used: set[str]) -> str:

@@ -53,7 +53,8 @@ def test_a_unit_saves_a_partial_draft_and_sees_each_missing_field(storage):
     save_section(storage, unit, "2023", app["basic"]["credit_code"], "basic", app["basic"])
     problems = check_draft(storage, unit, "2023", app["basic"]["credit_code"])
     fields = {p.field for p in problems}
-    assert "recommendation" in fields and "submitted_on" in fields and "basic" not in fields
+    assert "recommendation" in fields and "basic" not in fields
+    assert "submitted_on" not in fields  # the day of submission, never typed
 
 
 def test_a_whole_draft_runs_the_import_checks_and_names_the_field_of_each_failure(storage):
@@ -63,11 +64,19 @@ def test_a_whole_draft_runs_the_import_checks_and_names_the_field_of_each_failur
     assert [p.field for p in problems if p.blocking] == ["commitment"]
 
 
-def test_a_complete_draft_blocks_on_nothing_and_awaits_only_the_city_letter(storage):
+def test_a_complete_draft_has_no_problem_the_city_letter_and_the_deadline_come_later(storage):
     unit = unit_login(1)
     code = fill_draft(storage, unit)
-    problems = check_draft(storage, unit, "2023", code)
-    assert [(p.field, p.blocking) for p in problems] == [("recommendation", False)]
+    assert check_draft(storage, unit, "2023", code) == []
+
+
+def test_the_unit_fills_only_its_own_part_of_the_recommendation(storage):
+    unit = unit_login(1)
+    code = fill_draft(storage, unit, recommendation={"city": "沈阳市", "unit_confirmation_signed": True,
+                                                     "city_recommended": True, "city_recommendation_date": "2023-05-25"})
+    saved = get_draft(storage, unit, "2023", code).data["recommendation"]
+    assert saved["city"] == "大连市" and saved["unit_confirmation_signed"]
+    assert not saved["city_recommended"] and saved["city_recommendation_date"] is None
 
 
 def test_another_unit_can_neither_read_nor_change_a_draft(storage):
