@@ -38,6 +38,11 @@ class ApplicationCall(FormModel):
         return self
 
 
+def shown_time(at: datetime) -> str:
+    """A deadline or the time now, as a refusal names it."""
+    return at.strftime("%Y年%m月%d日 %H:%M:%S")
+
+
 def open_call(storage: Storage, principal: Principal, call: ApplicationCall, reason: str = "") -> ApplicationCall:
     require(principal, Permission.MANAGE_BATCHES, call.batch_id)
     if storage.get_batch(call.batch_id) is None:

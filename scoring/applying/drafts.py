@@ -11,7 +11,8 @@ from scoring.applying.calls import ApplyingError, get_call
 from scoring.applying.units import require_own_unit, require_reader
 from scoring.common.access import Principal
 from scoring.common.clock import today
-from scoring.common.models import ActionKind, Application, Attachment, AttachmentKind, CheckId, Outcome, compact_code
+from scoring.common.models import (ActionKind, Application, Attachment, AttachmentKind, Batch, CheckId, Outcome,
+                                   compact_code)
 from scoring.intake.checks import run_checks
 from scoring.storage import applying_store as store
 from scoring.storage.store import Storage
@@ -35,9 +36,12 @@ CHECK_FIELDS: dict[CheckId, str] = {
 
 
 class FormStatus(StrEnum):
+    """A submitted version's state; the latest version's is the form's. The values are stored."""
+
     SUBMITTED = "已提交"
     RETURNED = "已退回"
     RECOMMENDED = "已推荐"
+    SENT = "已报送省局"  # handed over with the city's letter: the form is in the province's batch
 
 
 def is_locked(storage: Storage, batch_id: str, credit_code: str) -> bool:
@@ -127,11 +131,15 @@ def check_draft(storage: Storage, principal: Principal, batch_id: str, credit_co
     except ValidationError as exc:
         return [DraftProblem(field=".".join(str(p) for p in e["loc"]) or "申报书", message=e["msg"])
                 for e in exc.errors()] + files
-    batch = storage.get_batch(batch_id)
+    return unit_problems(application, storage.get_batch(batch_id)) + files
+
+
+def unit_problems(application: Application, batch: Batch) -> list[DraftProblem]:
+    """The formal and eligibility checks a unit answers for, each beside the field it names."""
     return [DraftProblem(field=CHECK_FIELDS[r.check_id], message="；".join(r.reasons) or r.title,
                          blocking=r.outcome is Outcome.FAIL)
             for r in run_checks(application, batch)
-            if r.outcome is not Outcome.PASS and r.check_id not in LATER_CHECKS] + files
+            if r.outcome is not Outcome.PASS and r.check_id not in LATER_CHECKS]
 
 
 def as_application(storage: Storage, draft: Draft, submitted_on: date) -> Application:

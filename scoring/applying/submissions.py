@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pydantic import BaseModel, ValidationError
 
-from scoring.applying.calls import ApplyingError, get_call
+from scoring.applying.calls import ApplicationCall, ApplyingError, get_call, shown_time
 from scoring.applying.drafts import FormStatus, as_application, get_draft, missing_attachments
 from scoring.applying.units import require_own_unit
 from scoring.common.access import Principal, Role
@@ -29,10 +29,6 @@ class Submission(BaseModel):
     submitted_by: str
 
 
-def _shown(at: datetime) -> str:
-    return at.strftime("%Y年%m月%d日 %H:%M:%S")
-
-
 def submit(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> Submission:
     credit_code = compact_code(credit_code)
     call = get_call(storage, batch_id)
@@ -50,9 +46,9 @@ def submit(storage: Storage, principal: Principal, batch_id: str, credit_code: s
         versions = store.submissions(tx, batch_id, credit_code)
         if versions and versions[-1].status != FormStatus.RETURNED:
             raise ApplyingError(f"申报书已{versions[-1].status}，不能再次提交；如需修改请等待市局退回。")
-        if tx.now > call.unit_deadline:
-            raise ApplyingError(f"已过单位提交截止时间（{_shown(call.unit_deadline)}），现在是 {_shown(tx.now)}，"
-                                "不能提交。")
+        deadline, what = submission_deadline(call, [FormStatus(v.status) for v in versions])
+        if tx.now > deadline:
+            raise ApplyingError(f"已过{what}（{shown_time(deadline)}），现在是 {shown_time(tx.now)}，不能提交。")
         version = len(versions) + 1
         store.add_submission(tx, batch_id, credit_code, version, application.model_dump(mode="json"),
                              FormStatus.SUBMITTED, tx.now)
@@ -62,6 +58,14 @@ def submit(storage: Storage, principal: Principal, batch_id: str, credit_code: s
         at = tx.now
     return Submission(batch_id=batch_id, credit_code=credit_code, version=version, application=application,
                       status=FormStatus.SUBMITTED, submitted_at=at, submitted_by=principal.login)
+
+
+def submission_deadline(call: ApplicationCall, statuses: list[FormStatus]) -> tuple[datetime, str]:
+    """A first submission is due by the unit deadline; a form the city returned may come back until the city
+    deadline, since the city bureau has to recommend it by then. The deadline and its name."""
+    if statuses and statuses[-1] is FormStatus.RETURNED:
+        return call.city_deadline, "退回后重新提交的截止时间（市局推荐截止时间）"
+    return call.unit_deadline, "单位提交截止时间"
 
 
 def _tell_city(tx: Transaction, city: City, batch: str, unit_name: str, deadline: datetime, batch_id: str) -> None:

@@ -761,6 +761,13 @@ class ActionKind(StrEnum):
     APPLY_INVITE = "apply.invite"
     APPLY_UNIT_BIND = "apply.unit_bind"
     APPLY_ATTACH = "apply.attach"
+    # applying: the city bureau's 初审 saved, a form returned or recommended, its letter uploaded, the recommended forms
+    # sent to the province (they enter the batch with an IMPORT entry of their own)
+    APPLY_PRE_REVIEW = "apply.pre_review"
+    APPLY_RETURN = "apply.return"
+    APPLY_RECOMMEND = "apply.recommend"
+    APPLY_LETTER = "apply.letter"
+    APPLY_SEND = "apply.send"
 
 
 class AuditEntry(FormModel):

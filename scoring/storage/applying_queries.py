@@ -50,3 +50,55 @@ UPSERT_ATTACHMENT = """
 """
 SELECT_UNIT_BY_CODE = "SELECT unit_name, credit_code, city FROM applicant_units WHERE credit_code = ?"
 SELECT_CALLS = "SELECT batch_id, data FROM application_calls ORDER BY batch_id"
+
+UPDATE_SUBMISSION_STATUS = """
+    UPDATE application_submissions SET status = ? WHERE batch_id = ? AND credit_code = ? AND version = ?
+"""
+SELECT_CITY_REVIEW = """
+    SELECT checked, opinion, rank, return_reason, saved_at, saved_by FROM application_city_reviews
+    WHERE batch_id = ? AND credit_code = ? AND version = ?
+"""
+UPSERT_CITY_REVIEW = """
+    INSERT INTO application_city_reviews (batch_id, credit_code, version, checked, opinion, rank, return_reason,
+                                          saved_at, saved_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (batch_id, credit_code, version) DO UPDATE SET checked = excluded.checked, opinion = excluded.opinion,
+        rank = excluded.rank, return_reason = excluded.return_reason, saved_at = excluded.saved_at,
+        saved_by = excluded.saved_by
+"""
+# Each unit bound to an account, with the latest version of its form in the batch (if any) and that version's 初审.
+SELECT_FORMS_OF_BATCH = """
+    WITH latest AS (
+        SELECT credit_code, max(version) AS version FROM application_submissions WHERE batch_id = $batch
+        GROUP BY credit_code
+    )
+    SELECT u.credit_code, u.unit_name, u.city, s.version, s.status, s.submitted_at, d.saved_at,
+           r.checked, r.opinion, r.rank, r.return_reason, r.saved_at, r.saved_by,
+           (SELECT min(f.submitted_at) FROM application_submissions f
+            WHERE f.batch_id = $batch AND f.credit_code = u.credit_code) AS first_submitted_at
+    FROM applicant_units u
+    LEFT JOIN application_drafts d ON d.batch_id = $batch AND d.credit_code = u.credit_code
+    LEFT JOIN latest l ON l.credit_code = u.credit_code
+    LEFT JOIN application_submissions s
+        ON s.batch_id = $batch AND s.credit_code = u.credit_code AND s.version = l.version
+    LEFT JOIN application_city_reviews r
+        ON r.batch_id = $batch AND r.credit_code = u.credit_code AND r.version = l.version
+    WHERE (d.credit_code IS NOT NULL OR s.credit_code IS NOT NULL) AND ($city IS NULL OR u.city = $city)
+    ORDER BY u.city, r.rank NULLS LAST, u.unit_name
+"""
+SELECT_CITY_LETTER = """
+    SELECT filename, sha256, size, uploaded_at, uploaded_by FROM application_city_letters WHERE batch_id = ? AND city = ?
+"""
+UPSERT_CITY_LETTER = """
+    INSERT INTO application_city_letters (batch_id, city, filename, sha256, size, uploaded_at, uploaded_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (batch_id, city) DO UPDATE SET filename = excluded.filename, sha256 = excluded.sha256,
+        size = excluded.size, uploaded_at = excluded.uploaded_at, uploaded_by = excluded.uploaded_by
+"""
+INSERT_CITY_SEND = """
+    INSERT INTO application_city_sends (batch_id, city, sent_at, sent_by, letter_sha256, codes) VALUES (?, ?, ?, ?, ?, ?)
+"""
+SELECT_CITY_SENDS = """
+    SELECT city, sent_at, sent_by, letter_sha256, codes FROM application_city_sends
+    WHERE batch_id = $batch AND ($city IS NULL OR city = $city) ORDER BY sent_at, city
+"""

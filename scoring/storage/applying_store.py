@@ -128,3 +128,86 @@ def unit_by_code(source: Source, credit_code: str) -> UnitBinding | None:
 
 def all_calls(source: Source) -> list[tuple[str, dict]]:
     return [(batch_id, json.loads(data)) for batch_id, data in rows(source, q.SELECT_CALLS)]
+
+
+# --- the city bureau's part ---------------------------------------------------------------------------------------
+
+
+def set_status(tx: Transaction, batch_id: str, credit_code: str, version: int, status: str) -> None:
+    execute(tx, q.UPDATE_SUBMISSION_STATUS, [status, batch_id, credit_code, version])
+
+
+class CityReviewRecord(NamedTuple):
+    checked: list[str]
+    opinion: str
+    rank: int | None
+    return_reason: str | None
+    saved_at: datetime
+    saved_by: str
+
+
+def city_review(source: Source, batch_id: str, credit_code: str, version: int) -> CityReviewRecord | None:
+    found = first(source, q.SELECT_CITY_REVIEW, [batch_id, credit_code, version])
+    return CityReviewRecord(json.loads(found[0]), *found[1:]) if found else None
+
+
+def put_city_review(tx: Transaction, batch_id: str, credit_code: str, version: int, review: CityReviewRecord) -> None:
+    execute(tx, q.UPSERT_CITY_REVIEW, [batch_id, credit_code, version, json.dumps(review.checked, ensure_ascii=False),
+                                       review.opinion, review.rank, review.return_reason, tx.now, tx.actor])
+
+
+class FormRow(NamedTuple):
+    """A unit's form in a batch as the city bureau and staff list it: the latest version and its 初审."""
+
+    credit_code: str
+    unit_name: str
+    city: str
+    version: int | None
+    status: str | None
+    submitted_at: datetime | None
+    draft_saved_at: datetime | None
+    review: CityReviewRecord | None
+    first_submitted_at: datetime | None
+
+
+def forms_of_batch(source: Source, batch_id: str, city: str | None = None) -> list[FormRow]:
+    found = rows(source, q.SELECT_FORMS_OF_BATCH, {"batch": batch_id, "city": city})
+    return [FormRow(code, name, city_, version, status, submitted_at, draft_at,
+                    CityReviewRecord(json.loads(checked), opinion, rank, reason, at, by) if checked is not None else None,
+                    first_at)
+            for code, name, city_, version, status, submitted_at, draft_at, checked, opinion, rank, reason, at, by,
+            first_at in found]
+
+
+class LetterRecord(NamedTuple):
+    filename: str
+    sha256: str
+    size: int
+    uploaded_at: datetime
+    uploaded_by: str
+
+
+def city_letter(source: Source, batch_id: str, city: str) -> LetterRecord | None:
+    found = first(source, q.SELECT_CITY_LETTER, [batch_id, city])
+    return LetterRecord(*found) if found else None
+
+
+def put_city_letter(tx: Transaction, batch_id: str, city: str, filename: str, sha256: str, size: int) -> None:
+    execute(tx, q.UPSERT_CITY_LETTER, [batch_id, city, filename, sha256, size, tx.now, tx.actor])
+
+
+class SendRecord(NamedTuple):
+    city: str
+    sent_at: datetime
+    sent_by: str
+    letter_sha256: str
+    codes: list[str]
+
+
+def add_city_send(tx: Transaction, batch_id: str, city: str, letter_sha256: str, codes: list[str]) -> None:
+    execute(tx, q.INSERT_CITY_SEND, [batch_id, city, tx.now, tx.actor, letter_sha256, json.dumps(codes)])
+
+
+def city_sends(source: Source, batch_id: str, city: str | None = None) -> list[SendRecord]:
+    return [SendRecord(c, at, by, sha, json.loads(codes))
+            for c, at, by, sha, codes in rows(source, q.SELECT_CITY_SENDS, {"batch": batch_id, "city": city})]

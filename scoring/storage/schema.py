@@ -1,6 +1,7 @@
 """The DuckDB schema as numbered migrations; the database records which ones it has applied."""
 from scoring.storage.schema_accounts import ACCOUNTS_SCHEMA
-from scoring.storage.schema_applying import APPLYING_SCHEMA, APPLYING_SUBMISSIONS_SCHEMA, APPLYING_UNITS_SCHEMA
+from scoring.storage.schema_applying import (APPLYING_CITY_SCHEMA, APPLYING_SCHEMA, APPLYING_SUBMISSIONS_SCHEMA,
+                                             APPLYING_UNITS_SCHEMA)
 from scoring.storage.schema_backup import BACKUP_SCHEMA
 from scoring.storage.schema_browser import BROWSER_SCHEMA
 from scoring.storage.schema_experts import EXPERTS_SCHEMA
@@ -110,6 +111,7 @@ MIGRATIONS: list[list[str]] = [
     APPLYING_SCHEMA,
     APPLYING_SUBMISSIONS_SCHEMA,
     APPLYING_UNITS_SCHEMA,
+    APPLYING_CITY_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -64,3 +64,38 @@ APPLYING_UNITS_SCHEMA: list[str] = [
         PRIMARY KEY (batch_id, credit_code, kind)
     )""",
 ]
+
+# The city bureau's part: its 初审 of each submitted version (checklist, opinion, rank, the reason of a return), its
+# 推荐函 per batch and city, and each handover of its recommended forms to the province.
+APPLYING_CITY_SCHEMA: list[str] = [
+    """CREATE TABLE application_city_reviews (
+        batch_id VARCHAR NOT NULL,
+        credit_code VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        checked VARCHAR NOT NULL,
+        opinion VARCHAR NOT NULL,
+        rank INTEGER,
+        return_reason VARCHAR,
+        saved_at TIMESTAMP NOT NULL,
+        saved_by VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, credit_code, version)
+    )""",
+    """CREATE TABLE application_city_letters (
+        batch_id VARCHAR NOT NULL,
+        city VARCHAR NOT NULL,
+        filename VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        size BIGINT NOT NULL,
+        uploaded_at TIMESTAMP NOT NULL,
+        uploaded_by VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, city)
+    )""",
+    """CREATE TABLE application_city_sends (
+        batch_id VARCHAR NOT NULL,
+        city VARCHAR NOT NULL,
+        sent_at TIMESTAMP NOT NULL,
+        sent_by VARCHAR NOT NULL,
+        letter_sha256 VARCHAR NOT NULL,
+        codes VARCHAR NOT NULL
+    )""",
+]

@@ -12,7 +12,7 @@ from scoring.common.models import ActionKind
 from scoring.documents import MAX_FILE_BYTES
 from scoring.storage.store import Storage
 from tests.builders.applications import make_batch
-from tests.builders.applying import PLAN_PDF, UNIT_DEADLINE, fill_draft, make_call, unit_login
+from tests.builders.applying import UNIT_DEADLINE, fill_draft, make_call, unit_login
 from tests.builders.clock import frozen_clock
 from tests.builders.rounds import STAFF
 

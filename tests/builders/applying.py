@@ -47,3 +47,20 @@ def fill_draft(storage, unit: Principal, batch_id: str = "2023", *, attach: bool
         upload_attachment(storage, unit, batch_id, app["basic"]["credit_code"], "三年建设方案", "三年建设方案.pdf",
                           PLAN_PDF)
     return app["basic"]["credit_code"]
+
+
+def submitted_form(storage, serial: int, city: City = City.DALIAN, batch_id: str = "2023", **overrides) -> Principal:
+    """A unit of `city` invited (its account bound), its whole form filled and submitted; the unit's principal.
+    The caller freezes the clock before the unit deadline."""
+    from scoring.applying.invitations import invite_unit
+    from scoring.applying.submissions import submit
+    from tests.builders.applications import make_application
+    from tests.builders.rounds import ADMIN
+
+    name = make_application(serial=serial).basic.unit_name
+    invite_unit(storage, ADMIN, batch_id, name, make_credit_code(serial), city, f"unit{serial}@example.cn")
+    unit = unit_login(serial, city)
+    unit = unit.model_copy(update={"unit": unit.unit.model_copy(update={"unit_name": name})})
+    code = fill_draft(storage, unit, batch_id, recommendation={"city": str(city)}, **overrides)
+    submit(storage, unit, batch_id, code)
+    return unit
