@@ -3,10 +3,10 @@ forms — the account bound to the unit's credit code writes, staff who import r
 from __future__ import annotations
 
 from scoring.applying.calls import ApplyingError, Eligible, get_call
+from scoring.common.accounts import principal_of
 from scoring.common.access import AccessDenied, Permission, Principal, UnitBinding, require, speaks_for
 from scoring.common.models import City, compact_code
 from scoring.intake.credit_code import CodeStatus, read_credit_code
-from scoring.storage import account_store
 from scoring.storage import applying_store as store
 from scoring.storage.store import Storage
 
@@ -57,9 +57,7 @@ def unit_of(storage: Storage, credit_code: str) -> UnitBinding | None:
 
 def acting_as(storage: Storage, login: str) -> Principal:
     """The applicant account `login` as a principal, for the command line acting on a unit's behalf."""
-    login = (login or "").strip().lower()
-    user = account_store.get_user(storage, login)
-    unit = store.unit_of_login(storage, login)
-    if user is None or unit is None or not user.active:
+    who = principal_of(storage, login)
+    if who is None or who.unit is None:
         raise ApplyingError(f"“{login}”不是在用的申报单位账号。")
-    return Principal(login=user.login, display_name=user.display_name, grants=user.grants, unit=unit)
+    return who

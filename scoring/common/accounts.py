@@ -490,11 +490,20 @@ def current_session(storage: Storage, token: str | None) -> ActiveSession | None
         return None
     store.touch_session(storage, digest, now)
     # Until an initial password is replaced the person may do nothing else: no grants reach the domain.
-    grants = () if user.must_change_password else user.grants
-    principal = Principal(login=user.login, display_name=user.display_name, grants=grants, expert_id=user.expert_id,
-                          unit=applying_store.unit_of_login(storage, user.login))
+    principal = _principal(storage, user, () if user.must_change_password else user.grants)
     return ActiveSession(principal=principal, must_change_password=user.must_change_password,
                          has_password=bool(user.password_hash), expires_at=min(session.expires_at, now + idle))
+
+
+def _principal(storage: Storage, user, grants) -> Principal:
+    return Principal(login=user.login, display_name=user.display_name, grants=grants, expert_id=user.expert_id,
+                     unit=applying_store.unit_of_login(storage, user.login))
+
+
+def principal_of(storage: Storage, login: str) -> Principal | None:
+    """An active account as a principal, for the command line acting on its behalf (a unit, a city bureau)."""
+    user = store.get_user(storage, (login or "").strip().lower())
+    return _principal(storage, user, user.grants) if user is not None and user.active else None
 
 
 def principal_for_session(storage: Storage, token: str | None) -> Principal | None:

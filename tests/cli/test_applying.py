@@ -73,3 +73,52 @@ def test_extending_a_deadline_without_a_reason_is_refused(capsys, db):
     status, done = run_json(capsys, "apply", "extend", "2023", "--unit-deadline", "2099-06-01T17:00",
                             "--reason", "系统维护", "--db", db, "--actor", "staff")
     assert status == 0 and done["unit_deadline"].startswith("2099-06-01")
+
+
+def _city_account(capsys, db) -> tuple[str, ...]:
+    status, _ = run_json(capsys, "user", "add", "dalian", "--role", "city", "--city", "大连市",
+                         "--display-name", "大连市知识产权局", "--db", db)
+    assert status == 0
+    return "--db", db, "--actor", "dalian"
+
+
+def test_a_form_goes_from_the_unit_through_return_and_recommendation_into_the_batch(capsys, db, tmp_path):
+    _open(capsys, db)
+    app = make_application()
+    code = app.credit_code
+    form, plan, letter = tmp_path / "form.json", tmp_path / "三年建设方案.pdf", tmp_path / "推荐函.pdf"
+    form.write_text(app.model_dump_json(), encoding="utf-8")
+    plan.write_bytes(b"%PDF-1.4 plan")
+    letter.write_bytes(b"%PDF-1.4 sealed letter")
+    unit = _invite(capsys, db, app.model_dump(mode="json"))
+    city = _city_account(capsys, db)
+    run_json(capsys, "apply", "save-draft", "2023", str(form), *unit)
+    assert run_json(capsys, "apply", "attach", "2023", code, "三年建设方案", str(plan), *unit)[0] == 0
+    assert run_json(capsys, "apply", "submit", "2023", code, *unit)[0] == 0
+    status, forms = run_json(capsys, "apply", "forms", "2023", *city)
+    assert status == 0 and [(f["unit"]["credit_code"], f["status_text"]) for f in forms] == [(code, "已提交")]
+    assert run_json(capsys, "apply", "return", "2023", code, "--reason", "请补充盖章页", *city)[0] == 0
+    assert run_json(capsys, "apply", "submit", "2023", code, *unit)[1]["version"] == 2
+    assert run_json(capsys, "apply", "pre-review", "2023", code, "--all", "--opinion", "同意推荐", *city)[0] == 0
+    assert run_json(capsys, "apply", "recommend", "2023", code, "--rank", "1", *city)[1]["rank"] == 1
+    assert run_json(capsys, "apply", "letter", "2023", "--city", "大连市", "-o", str(tmp_path / "函.docx"), *city)[0] == 0
+    assert (tmp_path / "函.docx").read_bytes()[:2] == b"PK"
+    assert run_json(capsys, "apply", "upload-letter", "2023", "--city", "大连市", str(letter), *city)[0] == 0
+    status, sent = run_json(capsys, "apply", "send", "2023", "--city", "大连市", *city)
+    assert status == 0 and sent["created"] == [code]
+    status, versions = run_json(capsys, "apply", "versions", "2023", code, *unit)
+    assert [v["status"] for v in versions] == ["已退回", "已报送省局"]
+    with Storage(db) as storage:
+        stored = storage.get_application("2023", code)
+    assert stored.recommendation.city_recommended and stored.attachment("市局推荐函").filename == "推荐函.pdf"
+
+
+def test_a_unit_cannot_recommend_its_own_form_from_the_command_line(capsys, db, tmp_path):
+    _open(capsys, db)
+    app = make_application()
+    form = tmp_path / "form.json"
+    form.write_text(app.model_dump_json(), encoding="utf-8")
+    unit = _invite(capsys, db, app.model_dump(mode="json"))
+    run_json(capsys, "apply", "save-draft", "2023", str(form), *unit)
+    assert main(["apply", "recommend", "2023", app.credit_code, *unit]) == 1
+    assert "市局推荐" in capsys.readouterr().err
