@@ -51,6 +51,8 @@ PAGES: list[PageSpec] = [
              "申报与形式审查"),
     PageSpec("app_pages/intake/import_page.py", "导入申报书", ":material/upload_file:", Permission.IMPORT_APPLICATIONS,
              "申报与形式审查"),
+    PageSpec("app_pages/applying/city_review.py", "市局初审", ":material/fact_check:", Permission.RECOMMEND, "申报"),
+    PageSpec("app_pages/applying/overview.py", "申报进度", ":material/timeline:", Permission.IMPORT_APPLICATIONS, "申报"),
     PageSpec("app_pages/review/experts.py", "专家库", ":material/groups:", Permission.VIEW_EXPERTS, "专家与评审"),
     PageSpec("app_pages/review/conflicts.py", "回避关系", ":material/block:", Permission.VIEW_EXPERTS, "专家与评审"),
     PageSpec("app_pages/review/rounds.py", "评审轮次", ":material/event_note:", Permission.VIEW_ASSIGNMENTS, "专家与评审"),
