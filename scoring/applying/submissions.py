@@ -50,6 +50,9 @@ def submit(storage: Storage, principal: Principal, batch_id: str, credit_code: s
         if tx.now > deadline:
             raise ApplyingError(f"已过{what}（{shown_time(deadline)}），现在是 {shown_time(tx.now)}，不能提交。")
         version = len(versions) + 1
+        # A form corrected after a return keeps the day it was first submitted: that is the day it met the deadline.
+        first_on = versions[0].submitted_at.date() if versions else tx.now.date()
+        application = application.model_copy(update={"submitted_on": first_on})
         store.add_submission(tx, batch_id, credit_code, version, application.model_dump(mode="json"),
                              FormStatus.SUBMITTED, tx.now)
         tx.audit(ActionKind.APPLY_SUBMIT, f"draft/{batch_id}/{credit_code}", "", {"version": version})

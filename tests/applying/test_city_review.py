@@ -137,6 +137,7 @@ def test_a_returned_form_is_resubmitted_as_a_new_version_until_the_city_deadline
     again = submit(storage, unit, "2023", code)
     assert (again.version, again.status) == (2, FormStatus.SUBMITTED)
     assert [v.status for v in versions_of(storage, unit, "2023", code)] == [FormStatus.RETURNED, FormStatus.SUBMITTED]
+    assert again.application.submitted_on == (UNIT_DEADLINE - timedelta(days=1)).date()  # the day it first met it
     assert return_reason(storage, unit, "2023", code) is None
 
 
