@@ -71,13 +71,14 @@ def letter_document(storage: Storage, principal: Principal, batch_id: str, city:
     ranked = any(f.review.rank for f in forms)
     batch = storage.get_batch(batch_id)
     issuer = f"{city}知识产权局"
-    units = [Paragraph(text=f"{n}. {f.unit.unit_name}（统一社会信用代码：{f.unit.credit_code}）")
+    # No spaces: official text is justified, and a space would be stretched wide.
+    units = [Paragraph(text=f"{n}.{f.unit.unit_name}（统一社会信用代码：{f.unit.credit_code}）")
              for n, f in enumerate(forms, start=1)]
     return LetterDocument(
         credit_code="", unit_name=PROVINCE, number="", title=f"关于推荐{batch.title}申报单位的函",
-        addressee=PROVINCE + "：",
+        addressee=PROVINCE,
         opening=[f"根据{batch.title}申报工作安排，我局对本市申报单位提交的申报材料进行了初审。经审核，"
-                 f"以下 {len(forms)} 家单位申报材料齐全、符合申报条件，同意推荐" + ("（按推荐顺序排列）" if ranked else "")
+                 f"以下{len(forms)}家单位申报材料齐全、符合申报条件，同意推荐" + ("（按推荐顺序排列）" if ranked else "")
                  + "："],
         sections=[Section(heading="", paragraphs=units)],
         closing=["我局对上述单位申报材料的真实性进行了审核，特此推荐。"],

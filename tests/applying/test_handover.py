@@ -53,8 +53,8 @@ def test_the_letter_lists_the_recommended_units_in_the_bureaus_order(storage):
     submitted_form(storage, 3)  # submitted, not recommended: not in the letter
     doc = letter_document(storage, DALIAN, "2023", City.DALIAN)
     listed = [p.text for p in doc.sections[0].paragraphs]
-    assert listed == [f"1. {first.unit.unit_name}（统一社会信用代码：{first.unit.credit_code}）",
-                      f"2. {third.unit.unit_name}（统一社会信用代码：{third.unit.credit_code}）"]
+    assert listed == [f"1.{first.unit.unit_name}（统一社会信用代码：{first.unit.credit_code}）",
+                      f"2.{third.unit.unit_name}（统一社会信用代码：{third.unit.credit_code}）"]
     assert doc.issuer == "大连市知识产权局" and "按推荐顺序排列" in doc.opening[0]
     assert letter_docx(doc)[:2] == b"PK"
 
