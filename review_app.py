@@ -19,10 +19,10 @@ def page(spec: common.PageSpec, default: bool = False, unread: int = 0) -> st.Pa
     return st.Page(spec.path, title=title, icon=spec.icon, default=default)
 
 
-def by_section(specs: list[common.PageSpec], unread: int) -> dict[str, list[st.Page]]:
+def by_section(specs: list[common.PageSpec], landing: common.PageSpec, unread: int) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
-    for i, spec in enumerate(specs):
-        sections.setdefault(spec.section, []).append(page(spec, default=i == 0, unread=unread))
+    for spec in specs:
+        sections.setdefault(spec.section, []).append(page(spec, default=spec == landing, unread=unread))
     return sections
 
 
@@ -43,7 +43,9 @@ elif session.must_change_password:
     pages = [page(common.ACCOUNT_PAGE, default=True)]
 else:
     batch = common.sidebar(store, session)
-    pages = by_section(common.pages_for(session.principal, batch.batch_id if batch else None),
+    batch_id = batch.batch_id if batch else None
+    specs = common.pages_for(session.principal, batch_id)
+    pages = by_section(specs, common.landing_page(session.principal, batch_id, specs),
                        outbox.unread_count(store, session.principal))
 
 st.navigation(pages, expanded=True).run()  # staff have ~20 pages: no "View more" fold

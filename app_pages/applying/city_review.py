@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages.widgets import application_view, common, uploader
 from scoring.applying import city_review, handover, submissions
 from scoring.applying.attachments import ALLOWED_SUFFIXES, attachment_content
-from scoring.applying.calls import get_call
+from scoring.applying.calls import find_call
 from scoring.applying.city_review import CityForm, PreReviewItem
 from scoring.applying.drafts import FormStatus, unit_problems
 from scoring.common.access import Permission
@@ -20,8 +20,11 @@ batch = common.current_batch()
 SELECTED_KEY = "city_review_form"
 
 st.title("市局初审与推荐")
+call = find_call(store, batch.batch_id)
+if call is None:
+    st.info("本批次尚未开放网上申报；开放后，本市单位提交的申报书会列在这里。")
+    st.stop()
 with common.shown_errors(stop=True):
-    call = get_call(store, batch.batch_id)
     forms = city_review.city_forms(store, principal, batch.batch_id)
 cities = sorted(principal.cities_in(batch.batch_id))
 st.caption(f"{'、'.join(cities)}知识产权局｜市局推荐截止时间：{call.city_deadline:%Y-%m-%d %H:%M}"

@@ -52,7 +52,7 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/intake/import_page.py", "导入申报书", ":material/upload_file:", Permission.IMPORT_APPLICATIONS,
              "申报与形式审查"),
     PageSpec("app_pages/applying/city_review.py", "市局初审", ":material/fact_check:", Permission.RECOMMEND, "申报"),
-    PageSpec("app_pages/applying/overview.py", "申报进度", ":material/timeline:", Permission.IMPORT_APPLICATIONS, "申报"),
+    PageSpec("app_pages/applying/progress_page.py", "申报进度", ":material/timeline:", Permission.IMPORT_APPLICATIONS, "申报"),
     PageSpec("app_pages/review/experts.py", "专家库", ":material/groups:", Permission.VIEW_EXPERTS, "专家与评审"),
     PageSpec("app_pages/review/conflicts.py", "回避关系", ":material/block:", Permission.VIEW_EXPERTS, "专家与评审"),
     PageSpec("app_pages/review/rounds.py", "评审轮次", ":material/event_note:", Permission.VIEW_ASSIGNMENTS, "专家与评审"),
@@ -221,6 +221,19 @@ def require_page(permission: Permission) -> Principal:
 
 def pages_for(principal: Principal, batch_id: str | None) -> list[PageSpec]:
     return [p for p in PAGES if p.permission is None or principal.can(p.permission, batch_id)]
+
+
+CITY_REVIEW_PAGE = "app_pages/applying/city_review.py"
+
+
+def landing_page(principal: Principal, batch_id: str | None, specs: list[PageSpec]) -> PageSpec:
+    """Where a person lands after signing in: a city bureau on its 初审 list (its work), everyone else on the first
+    page they may open."""
+    if not principal.can(Permission.IMPORT_APPLICATIONS, batch_id):
+        city = next((p for p in specs if p.path == CITY_REVIEW_PAGE), None)
+        if city is not None:
+            return city
+    return specs[0]
 
 
 # --- batch and sidebar -------------------------------------------------------------------------------

@@ -53,11 +53,16 @@ def open_call(storage: Storage, principal: Principal, call: ApplicationCall, rea
     return call
 
 
-def get_call(storage: Storage, batch_id: str) -> ApplicationCall:
+def find_call(storage: Storage, batch_id: str) -> ApplicationCall | None:
     found = store.get_call(storage, batch_id)
-    if found is None:
+    return ApplicationCall.model_validate(found.data) if found else None
+
+
+def get_call(storage: Storage, batch_id: str) -> ApplicationCall:
+    call = find_call(storage, batch_id)
+    if call is None:
         raise ApplyingError(f"批次“{batch_id}”尚未开放申报。")
-    return ApplicationCall.model_validate(found.data)
+    return call
 
 
 def extend_deadline(storage: Storage, principal: Principal, batch_id: str, *, unit_deadline: datetime | None = None,

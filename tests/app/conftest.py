@@ -60,10 +60,8 @@ def app(store, monkeypatch) -> AppTest:
 
 
 def page_file(name: str) -> str:
-    """A page's path as the navigation names it (app_pages/intake/overview.py), from its file name, or from its
-    folder and file name where two pages share a name (applying/overview.py)."""
-    return next(spec.path for spec in [*common.PAGES, common.LOGIN_PAGE]
-                if Path(spec.path).name == name or spec.path.endswith("/" + name))
+    """A page's path as the navigation names it (app_pages/intake/overview.py), from its file name."""
+    return next(spec.path for spec in [*common.PAGES, common.LOGIN_PAGE] if Path(spec.path).name == name)
 
 
 def open_page(at: AppTest, page: str) -> AppTest:

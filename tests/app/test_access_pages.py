@@ -19,9 +19,11 @@ EXPERT_POOL_PAGES = {"experts.py", "conflicts.py", "rounds.py", "assignment.py",
                      "rubrics_page.py", "ranking.py", "ranking_flags.py", "explain.py", "meeting.py",
                      "shortlist_page.py", "objections_page.py", "confirmation_page.py"}
 EXPERT_PAGES = {"my_reviews.py", "score.py", "account.py", "messages.py"}
-CITY_PAGES = {"overview.py", "applications.py", "application_detail.py", "publicity_page.py", "account.py", "messages.py"}
-OBSERVER_PAGES = CITY_PAGES | EXPERT_POOL_PAGES
-STAFF_PAGES = OBSERVER_PAGES | {"import_page.py"}
+READ_PAGES = {"overview.py", "applications.py", "application_detail.py", "publicity_page.py", "account.py",
+              "messages.py"}
+CITY_PAGES = READ_PAGES | {"city_review.py"}
+OBSERVER_PAGES = READ_PAGES | EXPERT_POOL_PAGES
+STAFF_PAGES = OBSERVER_PAGES | {"import_page.py", "progress_page.py"}
 
 
 @pytest.fixture(autouse=True)

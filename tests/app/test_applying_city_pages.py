@@ -97,7 +97,7 @@ def test_staff_and_units_cannot_open_the_city_page(store, units, grant):
 
 def test_staff_see_per_city_where_applying_stands(store, units):
     city_review.return_form(store, city_bureau(), "2023", units[1].unit.credit_code, "请补充材料")
-    at = page_as(store, "applying/overview.py")
+    at = page_as(store, "progress_page.py")
     per_city = table(at, "待初审").set_index("市")
     assert per_city.loc["大连市", "待初审"] == 1 and per_city.loc["大连市", "已退回"] == 1
     assert per_city.loc["沈阳市", "待初审"] == 1
@@ -106,5 +106,22 @@ def test_staff_see_per_city_where_applying_stands(store, units):
 
 
 def test_a_city_bureau_cannot_open_the_staff_overview(store, units):
-    at = page_as(store, "applying/overview.py", DALIAN, login="dalian")
+    at = page_as(store, "progress_page.py", DALIAN, login="dalian")
     assert any("没有“导入申报书”的权限" in e.value for e in at.error)
+
+
+def test_a_city_bureau_lands_on_its_pre_review_list_staff_on_the_overview(store, units):
+    from tests.app.conftest import signed_in
+
+    city = signed_in(store, "dalian", "大连市知识产权局", DALIAN)
+    city.run()
+    assert city.title[0].value == "市局初审与推荐"
+    staff = signed_in(store, "tester", "测试员", Grant(role=Role.STAFF))
+    staff.run()
+    assert staff.title[0].value == "审查概览"
+
+
+def test_before_a_call_is_open_the_city_page_says_so(store):
+    at = page_as(store, "city_review.py", DALIAN, login="dalian")
+    assert any("尚未开放网上申报" in i.value for i in at.info)
+    assert not at.error

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common, texts
-from scoring.applying.calls import get_call
+from scoring.applying.calls import find_call
 from scoring.applying.progress import city_progress
 from scoring.common.access import Permission
 from scoring.common.models import City
@@ -19,8 +19,11 @@ def moment(at) -> str:
 
 
 st.title("申报进度")
+call = find_call(store, batch.batch_id)
+if call is None:
+    st.info("本批次尚未开放网上申报，请先在“开放申报”页面开放。")
+    st.stop()
 with common.shown_errors(stop=True):
-    call = get_call(store, batch.batch_id)
     rows, forms = city_progress(store, principal, batch.batch_id)
 st.caption(f"单位提交截止 {moment(call.unit_deadline)}｜市局推荐截止 {moment(call.city_deadline)}。"
            "报送省局的申报书已进入本批次，在“申报列表”中与导入的申报书一同审查。")
