@@ -38,7 +38,7 @@ def forms_table(listed: list[CityForm]) -> pd.DataFrame:
         "提交时间": f"{f.submitted_at:%Y-%m-%d %H:%M}" if f.submitted_at else "",
         "初审": ("已完成" if f.review and not f.review.unchecked and f.review.opinion else
                  "进行中" if f.review else "未开始"),
-        "推荐排序": f.review.rank if f.review and f.review.rank else None} for f in listed])
+        "推荐排序": str(f.review.rank) if f.review and f.review.rank else "—"} for f in listed])
 
 
 def show_form(form: CityForm) -> None:
@@ -61,6 +61,8 @@ def show_form(form: CityForm) -> None:
         pre_review_form(form)
     elif version.status is FormStatus.RETURNED and form.review:
         st.info(f"已退回，理由：{form.review.return_reason}。等待单位修改后重新提交。", icon=":material/undo:")
+    elif version.status is FormStatus.SENT:
+        st.success("已连同推荐函报送省知识产权局，进入省局审查。", icon=":material/send:")
 
 
 def pre_review_form(form: CityForm) -> None:
@@ -97,7 +99,7 @@ def pre_review_form(form: CityForm) -> None:
 
 
 def letter_and_send(city) -> None:
-    st.header(f"推荐函与报送（{city}）")
+    st.subheader(f"推荐函与报送（{city}）")
     waiting = handover.recommended(store, principal, batch.batch_id, city)
     if waiting:
         st.markdown("待报送的已推荐单位（按推荐顺序）：")
@@ -117,11 +119,14 @@ def letter_and_send(city) -> None:
     letter = handover.city_letter(store, principal, batch.batch_id, city)
     if letter:
         st.markdown(f"已上传推荐函：**{letter.filename}**（{letter.size:,} 字节，{letter.uploaded_at:%Y-%m-%d %H:%M}）")
+    # A new uploader after each save: the saved file does not linger in it.
+    uploads = st.session_state.setdefault(f"letter_uploads_{city}", 0)
     upload = uploader.file_uploader("上传盖章的推荐函", [s.lstrip(".") for s in ALLOWED_SUFFIXES],
-                                    key=f"letter_upload_{city}")
+                                    key=f"letter_upload_{city}_{uploads}")
     if upload is not None and st.button("保存推荐函", key=f"save_letter_{city}", icon=":material/upload:"):
         with common.shown_errors():
             handover.upload_letter(store, principal, batch.batch_id, city, upload.name, upload.getvalue())
+            st.session_state[f"letter_uploads_{city}"] = uploads + 1
             common.flash("推荐函已上传。")
             st.rerun()
     if waiting:
@@ -147,13 +152,17 @@ else:
     counts = pd.Series([f.status_text for f in forms]).value_counts()
     st.markdown("　".join(f"{status}：**{counts.get(str(status), 0)}**" for status in FormStatus))
     st.dataframe(forms_table(forms), hide_index=True)
-    by_code = {f.unit.credit_code: f for f in forms}
-    if st.session_state.get(SELECTED_KEY) not in by_code:
-        st.session_state[SELECTED_KEY] = next(iter(by_code))
-    chosen = st.selectbox("查看申报书", list(by_code), key=SELECTED_KEY,
-                          format_func=lambda c: f"{by_code[c].unit.unit_name}（{by_code[c].status_text}）")
-    with common.shown_errors():
-        show_form(by_code[chosen])
-for city in cities:
-    with common.shown_errors():
-        letter_and_send(city)
+review_tab, send_tab = st.tabs(["逐份初审", "推荐函与报送"])
+with review_tab:
+    if forms:
+        by_code = {f.unit.credit_code: f for f in forms}
+        if st.session_state.get(SELECTED_KEY) not in by_code:
+            st.session_state[SELECTED_KEY] = next(iter(by_code))
+        chosen = st.selectbox("查看申报书", list(by_code), key=SELECTED_KEY,
+                              format_func=lambda c: f"{by_code[c].unit.unit_name}（{by_code[c].status_text}）")
+        with common.shown_errors():
+            show_form(by_code[chosen])
+with send_tab:
+    for city in cities:
+        with common.shown_errors():
+            letter_and_send(city)
