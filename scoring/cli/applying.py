@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from scoring.applying import attachments, calls, city_review, drafts, handover, invitations, submissions, units
-from scoring.common.accounts import principal_of
+from scoring.common.accounts import CredentialKind, principal_of
 from scoring.documents.official_docx import letter_docx
 from scoring.documents.official_pdf import letter_pdf
 from scoring.cli.base import CliError, Options, emit, principal
@@ -43,12 +43,13 @@ def add_commands(commands, options: Options) -> None:
     save.add_argument("file", type=Path, help="申报书 JSON（与导入格式相同，可只含部分内容）")
     save.set_defaults(run=cmd_save_draft)
     invite = actions.add_parser("invite", parents=[common, printing], help="邀请申报单位（建账号并发送邀请）",
-                                description="邀请单位申报：首次邀请时建立申报单位账号（登录名为小写的统一社会信用代码）并给出一次性登录链接。")
+                                description="邀请单位申报：首次邀请时建立申报单位账号（登录名为小写的统一社会信用代码）并给出一次性登录链接（或 --password 初始密码）。")
     invite.add_argument("batch", help="批次编号")
     invite.add_argument("unit_name", help="单位名称")
     invite.add_argument("credit_code", help="统一社会信用代码")
     invite.add_argument("--city", required=True, help="所在城市，如 大连市")
     invite.add_argument("--email", required=True, help="联系邮箱")
+    invite.add_argument("--password", action="store_true", help="发放初始密码而不是一次性登录链接")
     invite.set_defaults(run=cmd_invite)
     def form_command(name: str, helptext: str, run):
         sub = actions.add_parser(name, parents=[common, printing], help=helptext, description=helptext + "。")
@@ -116,7 +117,8 @@ def cmd_extend(args) -> int:
 def cmd_invite(args) -> int:
     with Storage(args.db) as storage:
         done = invitations.invite_unit(storage, principal(args), args.batch, args.unit_name, args.credit_code,
-                                       args.city, args.email)
+                                       args.city, args.email,
+                                       CredentialKind.PASSWORD if args.password else CredentialKind.LINK)
     emit(args, done.model_dump(mode="json"),
          f"已邀请 {done.invitation.unit.unit_name}（账号 {done.invitation.login}）。"
          + (f"一次性登录凭据：{done.credential}" if done.credential else ""))

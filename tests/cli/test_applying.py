@@ -122,3 +122,15 @@ def test_a_unit_cannot_recommend_its_own_form_from_the_command_line(capsys, db, 
     run_json(capsys, "apply", "save-draft", "2023", str(form), *unit)
     assert main(["apply", "recommend", "2023", app.credit_code, *unit]) == 1
     assert "市局推荐" in capsys.readouterr().err
+
+
+def test_an_invitation_can_hand_out_an_initial_password_instead_of_a_link(capsys, db):
+    from scoring.common import accounts
+
+    _open(capsys, db)
+    basic = make_application().model_dump(mode="json")["basic"]
+    status, done = run_json(capsys, "apply", "invite", "2023", basic["unit_name"], basic["credit_code"],
+                            "--city", "大连市", "--email", "ip@unit.example.cn", "--password", "--db", db)
+    assert status == 0
+    with Storage(db) as storage:
+        assert accounts.login(storage, done["invitation"]["login"], done["credential"])
