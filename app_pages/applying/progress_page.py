@@ -48,5 +48,6 @@ listed = [f for f in forms if not chosen or f.unit.city in {City(c) for c in cho
 st.dataframe(pd.DataFrame([{
     "市": str(f.unit.city), "单位名称": f.unit.unit_name, "统一社会信用代码": f.unit.credit_code, "状态": f.status_text,
     "版本": f.version, "首次提交": moment(f.first_submitted_at), "最近提交": moment(f.submitted_at),
-    "草稿保存": moment(f.draft_saved_at), "退回理由": (f.review.return_reason or "") if f.review else "",
+    "草稿保存": moment(f.draft_saved_at), "市局处理": moment(f.review.saved_at) if f.review else "",
+    "退回理由": (f.review.return_reason or "") if f.review else "",
     "推荐排序": f.review.rank if f.review else None} for f in listed]), hide_index=True)
