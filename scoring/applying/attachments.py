@@ -34,6 +34,19 @@ class UnitAttachment(BaseModel):
     uploaded_by: str
 
 
+def checked_file(filename: str, content: bytes) -> str:
+    """An uploaded scan or document as the applying stage takes it (a unit's attachment, a city's letter): a known
+    type, not empty, at most MAX_FILE_BYTES; its name without any folder."""
+    name = Path(filename or "").name.strip()
+    if not name or Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        raise ApplyingError(f"“{name or '（无文件名）'}”的类型不能上传；可上传 {'、'.join(ALLOWED_SUFFIXES)} 文件。")
+    if not content:
+        raise ApplyingError(f"“{name}”是空文件。")
+    if len(content) > MAX_FILE_BYTES:
+        raise ApplyingError(f"“{name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不能上传。")
+    return name
+
+
 def upload_attachment(storage: Storage, principal: Principal, batch_id: str, credit_code: str,
                       kind: AttachmentKind | str, filename: str, content: bytes) -> UnitAttachment:
     credit_code = compact_code(credit_code)
@@ -45,13 +58,7 @@ def upload_attachment(storage: Storage, principal: Principal, batch_id: str, cre
         raise ApplyingError(f"没有“{kind}”这种附件；可上传：{'、'.join(UNIT_KINDS)}。") from None
     if kind not in UNIT_KINDS:
         raise ApplyingError(f"“{kind}”由市局上传，申报单位不能上传。")
-    name = Path(filename or "").name.strip()
-    if not name or Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise ApplyingError(f"“{name or '（无文件名）'}”的类型不能上传；可上传 {'、'.join(ALLOWED_SUFFIXES)} 文件。")
-    if not content:
-        raise ApplyingError(f"“{name}”是空文件。")
-    if len(content) > MAX_FILE_BYTES:
-        raise ApplyingError(f"“{name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不能上传。")
+    name = checked_file(filename, content)
     if is_locked(storage, batch_id, credit_code):
         raise ApplyingError("申报书已提交，已锁定，附件不能更换；如需修改请等待市局退回。")
     sha256 = hashlib.sha256(content).hexdigest()

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import BaseModel
 
-from scoring.applying.attachments import ALLOWED_SUFFIXES
+from scoring.applying.attachments import checked_file
 from scoring.applying.calls import ApplyingError, get_call
 from scoring.applying.city_review import CityForm, city_forms, require_before_city_deadline
 from scoring.applying.drafts import FormStatus
 from scoring.common.access import AccessDenied, Permission, Principal, require
 from scoring.common.clock import today
 from scoring.common.models import ActionKind, Application, Attachment, AttachmentKind, City
-from scoring.documents import MAX_FILE_BYTES
 from scoring.documents.official import LetterDocument, Paragraph, Section
 from scoring.intake.importer import enter_batch
 from scoring.notifications.notices import NoticeKind
@@ -89,13 +87,7 @@ def upload_letter(storage: Storage, principal: Principal, batch_id: str, city: C
                   content: bytes) -> CityLetter:
     """The sealed 推荐函 (scan or signed file), one per batch and city; uploading again replaces it until sent."""
     city = _own_city(principal, batch_id, city)
-    name = Path(filename or "").name.strip()
-    if not name or Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise ApplyingError(f"“{name or '（无文件名）'}”的类型不能上传；推荐函可上传 {'、'.join(ALLOWED_SUFFIXES)} 文件。")
-    if not content:
-        raise ApplyingError(f"“{name}”是空文件。")
-    if len(content) > MAX_FILE_BYTES:
-        raise ApplyingError(f"“{name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不能上传。")
+    name = checked_file(filename, content)
     sha256 = hashlib.sha256(content).hexdigest()
     before = store.city_letter(storage, batch_id, str(city))
     call = get_call(storage, batch_id)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from scoring.applying.calls import ApplyingError, extend_deadline, open_call
+from scoring.applying.calls import ApplyingError, extend_deadline
 from scoring.applying.city_review import (PreReviewItem, city_forms, pre_review, recommend, return_form,
                                           return_reason, save_pre_review)
 from scoring.applying.drafts import FormStatus, save_section
@@ -14,27 +14,11 @@ from scoring.common.access import AccessDenied
 from scoring.common.models import ActionKind, City
 from scoring.notifications.notices import NoticeKind
 from scoring.storage import notification_store
-from scoring.storage.store import Storage
-from tests.builders.applications import make_batch
-from tests.builders.applying import CITY_DEADLINE, UNIT_DEADLINE, city_bureau, make_call, submitted_form
-from tests.builders.clock import frozen_clock
+from tests.builders.applying import CITY_DEADLINE, UNIT_DEADLINE, city_bureau, submitted_form
 from tests.builders.rounds import OBSERVER, STAFF
 
 DALIAN, SHENYANG = city_bureau(City.DALIAN), city_bureau(City.SHENYANG, "shenyang")
 ALL_ITEMS = list(PreReviewItem)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return frozen_clock(monkeypatch, UNIT_DEADLINE - timedelta(days=1))
-
-
-@pytest.fixture
-def storage(tmp_path, clock):
-    with Storage(tmp_path / "review.duckdb") as opened:
-        opened.create_batch(make_batch(), "admin")
-        open_call(opened, STAFF, make_call())
-        yield opened
 
 
 def _reviewed(storage, unit, bureau=DALIAN):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scoring.applying.calls import ApplyingError, open_call
+from scoring.applying.calls import ApplyingError
 from scoring.applying.city_review import PreReviewItem, recommend, return_form, save_pre_review
 from scoring.applying.drafts import FormStatus
 from scoring.applying.handover import (city_letter, handovers, letter_document, recommended, send_to_province,
@@ -17,28 +17,12 @@ from scoring.documents.official_docx import letter_docx
 from scoring.intake.importer import import_files
 from scoring.notifications.notices import NoticeKind
 from scoring.storage import notification_store
-from scoring.storage.store import Storage
-from tests.builders.applications import make_batch
-from tests.builders.applying import CITY_DEADLINE, UNIT_DEADLINE, city_bureau, make_call, submitted_form
-from tests.builders.clock import frozen_clock
+from tests.builders.applying import CITY_DEADLINE, UNIT_DEADLINE, city_bureau, submitted_form
 from tests.builders.rounds import STAFF
 
 DALIAN, SHENYANG = city_bureau(City.DALIAN), city_bureau(City.SHENYANG, "shenyang")
 LETTER = b"%PDF-1.4 sealed letter"
 SENT_DAY = UNIT_DEADLINE + timedelta(days=2)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return frozen_clock(monkeypatch, UNIT_DEADLINE - timedelta(days=1))
-
-
-@pytest.fixture
-def storage(tmp_path, clock):
-    with Storage(tmp_path / "review.duckdb") as opened:
-        opened.create_batch(make_batch(), "admin")
-        open_call(opened, STAFF, make_call())
-        yield opened
 
 
 def _recommended(storage, serial, rank=None, city=City.DALIAN, bureau=DALIAN):
