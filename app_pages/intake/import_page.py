@@ -1,7 +1,7 @@
 """导入申报书: template download, upload, every problem named, all-or-nothing import."""
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, uploader
 from scoring.common.access import Permission
 from scoring.documents.application_workbook import template_bytes
 from scoring.intake.importer import import_files
@@ -28,8 +28,8 @@ def cached_template() -> bytes:
 st.download_button("下载导入模板（.xlsx）", cached_template(), file_name="申报书导入模板.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_template")
 
-uploads = st.file_uploader(f"上传文件（导入到：{batch.title}）", type=ACCEPTED_TYPES, accept_multiple_files=True,
-                           key="import_files")
+uploads = uploader.file_uploader(f"上传文件（导入到：{batch.title}）", ACCEPTED_TYPES, accept_multiple_files=True,
+                                 key="import_files")
 reason = st.text_input("导入说明（可选，记入审计日志）", key="import_reason")
 
 if st.button("校验并导入", type="primary", disabled=not uploads, key="run_import"):
