@@ -25,9 +25,10 @@ def plain_markdown(text: str) -> str:
 
 
 def show_pairs(pairs: Sequence[tuple[str, str]]) -> None:
-    left, right = st.columns(2)
-    for i, (label, value) in enumerate(pairs):
-        (left if i % 2 == 0 else right).markdown(f"**{label}**：{value}")
+    """Two to a row, row by row: on a phone, where the columns stack, the fields keep the form's order."""
+    for start in range(0, len(pairs), 2):
+        for column, (label, value) in zip(st.columns(2), pairs[start:start + 2]):
+            column.markdown(f"**{label}**：{value}")
 
 
 def show_figures(app: Application, batch: Batch, wrap: bool = False) -> None:

@@ -51,6 +51,8 @@ PAGES: list[PageSpec] = [
              "申报与形式审查"),
     PageSpec("app_pages/intake/import_page.py", "导入申报书", ":material/upload_file:", Permission.IMPORT_APPLICATIONS,
              "申报与形式审查"),
+    PageSpec("app_pages/applying/call.py", "开放申报", ":material/event_available:", Permission.MANAGE_BATCHES, "申报"),
+    PageSpec("app_pages/applying/unit_form.py", "填报申报书", ":material/edit_document:", Permission.APPLY, "申报"),
     PageSpec("app_pages/applying/city_review.py", "市局初审", ":material/fact_check:", Permission.RECOMMEND, "申报"),
     PageSpec("app_pages/applying/progress_page.py", "申报进度", ":material/timeline:", Permission.IMPORT_APPLICATIONS, "申报"),
     PageSpec("app_pages/review/experts.py", "专家库", ":material/groups:", Permission.VIEW_EXPERTS, "专家与评审"),

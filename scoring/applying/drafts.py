@@ -11,6 +11,7 @@ from scoring.applying.calls import ApplyingError, get_call
 from scoring.applying.units import require_own_unit, require_reader
 from scoring.common.access import Principal
 from scoring.common.clock import today
+from scoring.common.normalize import explain_validation_error
 from scoring.common.models import (ActionKind, Application, Attachment, AttachmentKind, Batch, CheckId, Outcome,
                                    compact_code)
 from scoring.intake.checks import run_checks
@@ -129,7 +130,7 @@ def check_draft(storage: Storage, principal: Principal, batch_id: str, credit_co
     try:
         application = as_application(storage, draft, today())
     except ValidationError as exc:
-        return [DraftProblem(field=".".join(str(p) for p in e["loc"]) or "申报书", message=e["msg"])
+        return [DraftProblem(field=".".join(str(p) for p in e["loc"]) or "申报书", message=explain_validation_error(e))
                 for e in exc.errors()] + files
     return unit_problems(application, storage.get_batch(batch_id)) + files
 

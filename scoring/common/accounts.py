@@ -273,10 +273,18 @@ def create_first_admin(storage: Storage, login: str, display_name: str, password
 # --- administration ------------------------------------------------------------------------------------
 
 
+def require_may_manage(principal: Principal, grants: list[Grant]) -> None:
+    """Administrators manage every account. Staff who run a batch may also open an applicant unit's account and
+    hand out its credential: its one role (申报单位) reaches only its own unit's forms."""
+    if grants and all(g.role is Role.APPLICANT for g in grants) and principal.can(Permission.MANAGE_BATCHES):
+        return
+    require(principal, Permission.MANAGE_ACCOUNTS)
+
+
 def create_user(storage: Storage, principal: Principal, login: str, display_name: str, grants: list[Grant],
                 expert_id: str | None = None, reason: str = "") -> Account:
     """A new account without credentials: hand out an initial password or a link with issue_initial_credentials."""
-    require(principal, Permission.MANAGE_ACCOUNTS)
+    require_may_manage(principal, grants)
     login, display_name = _check_login(login), _check_display_name(display_name)
     grants = list(dict.fromkeys(grants))
     reason = (reason or "").strip() or "新建账号"
@@ -298,8 +306,9 @@ def issue_initial_credentials(storage: Storage, principal: Principal, logins: li
                               kind: CredentialKind = CredentialKind.PASSWORD) -> list[IssuedCredential]:
     """A new initial password (or one-time login link token) for each login, replacing any password, session
     or link the person had; the next login must set a password of their own."""
-    require(principal, Permission.MANAGE_ACCOUNTS)
     logins = list(dict.fromkeys(normalized_login(login) for login in logins))
+    held = [g for login in logins if (user := store.get_user(storage, login)) for g in user.grants]
+    require_may_manage(principal, held)
     secrets_by_login = {login: generate_initial_password() if kind is CredentialKind.PASSWORD else new_token()
                         for login in logins}
     # Hash outside the write lock: argon2 is slow on purpose and other writers should not wait for it.

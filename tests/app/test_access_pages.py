@@ -23,7 +23,7 @@ READ_PAGES = {"overview.py", "applications.py", "application_detail.py", "public
               "messages.py"}
 CITY_PAGES = READ_PAGES | {"city_review.py"}
 OBSERVER_PAGES = READ_PAGES | EXPERT_POOL_PAGES
-STAFF_PAGES = OBSERVER_PAGES | {"import_page.py", "progress_page.py"}
+STAFF_PAGES = OBSERVER_PAGES | {"import_page.py", "progress_page.py", "call.py"}
 
 
 @pytest.fixture(autouse=True)

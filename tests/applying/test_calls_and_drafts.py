@@ -54,6 +54,7 @@ def test_a_unit_saves_a_partial_draft_and_sees_each_missing_field(storage):
     problems = check_draft(storage, unit, "2023", app["basic"]["credit_code"])
     fields = {p.field for p in problems}
     assert "recommendation" in fields and "basic" not in fields
+    assert next(p.message for p in problems if p.field == "recommendation") == "必须填写"
     assert "submitted_on" not in fields  # the day of submission, never typed
 
 

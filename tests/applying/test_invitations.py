@@ -16,7 +16,7 @@ from scoring.storage.store import Storage
 from tests.builders.applications import make_batch, make_credit_code
 from tests.builders.applying import UNIT_DEADLINE, city_bureau, fill_draft, make_call, unit_login
 from tests.builders.clock import frozen_clock
-from tests.builders.rounds import ADMIN, STAFF
+from tests.builders.rounds import ADMIN, OBSERVER, STAFF
 
 CODE = make_credit_code(1)
 
@@ -55,9 +55,16 @@ def test_re_inviting_a_unit_makes_no_second_account_and_no_new_credential(storag
     assert invitations(storage, STAFF, "2023")[0].email == "new@example.cn"
 
 
-def test_a_new_units_account_needs_someone_who_may_open_accounts(storage):
+def test_staff_who_run_the_batch_open_a_units_account_but_no_other_kind(storage):
+    invited = _invite(storage, STAFF)
+    assert invited.new_account and invited.credential
     with pytest.raises(AccessDenied):
-        _invite(storage, STAFF)
+        accounts.create_user(storage, STAFF, "newstaff", "新同事", [Grant(role=Role.STAFF)])
+    accounts.create_user(storage, ADMIN, "colleague", "同事", [Grant(role=Role.STAFF)])
+    with pytest.raises(AccessDenied):
+        accounts.issue_initial_credentials(storage, STAFF, ["colleague"])
+    with pytest.raises(AccessDenied):
+        _invite(storage, OBSERVER)
 
 
 def test_an_invitation_refuses_a_bad_address_or_a_batch_not_open(storage):
