@@ -8,7 +8,7 @@ from scoring.notifications import outbox
 from scoring.notifications.notices import NoticeKind
 from scoring.storage import Storage
 from scoring.storage import notification_store
-from tests.browser.conftest import cli, go_to, running_app, set_own_password, shot, sign_in
+from tests.browser.conftest import cli, running_app, set_own_password, shot, sign_in
 
 PASSWORD = "Browser2023pass"
 
