@@ -402,17 +402,6 @@ problems = Problems(listed_problems)
 now = clock.now()
 
 
-def returned_reasons(batch_id: str, credit_code: str, listed: list[submissions.Submission]) -> list[str]:
-    """Why the city bureau returned the latest version, for the unit to correct: empty unless it is returned.
-
-    Hook for the city-return domain (scoring/applying/city_review.py): its return_reason gives the reason of the
-    latest version's 初审; should a return come to carry several reasons, this is the one place to list them."""
-    if not listed or listed[-1].status is not FormStatus.RETURNED:
-        return []
-    reason = city_review.return_reason(store, principal, batch_id, credit_code)
-    return [reason] if reason else []
-
-
 def form_documents():
     """The 申报书 as Word and PDF, when scoring.documents.application_form_docx (and _pdf) exist: their form_docx /
     form_pdf(application | None, batch_title) -> bytes. Nothing until then."""
@@ -453,9 +442,10 @@ def status_banner() -> None:
         return
     text = f"第 {latest.version} 版{latest.status}（{latest.submitted_at:%Y-%m-%d %H:%M}）"
     if latest.status is FormStatus.RETURNED:
-        reasons = returned_reasons(batch_id, code, versions)
-        st.warning(f"{text}。{unit.city}知识产权局退回的理由：" + ("；".join(reasons) if reasons else "（未说明）")
-                   + f"。请修改后重新提交（截止 {call.city_deadline:%Y-%m-%d %H:%M}）。", icon=STATUS_ICONS[latest.status])
+        deadline, _ = submissions.submission_deadline(call, [v.status for v in versions])
+        reason = city_review.return_reason(store, principal, batch_id, code)
+        st.warning(f"{text}。{unit.city}知识产权局退回的理由：{reason or '（未说明）'}"
+                   + f"。请修改后重新提交（截止 {deadline:%Y-%m-%d %H:%M}）。", icon=STATUS_ICONS[latest.status])
     elif latest.status is FormStatus.SUBMITTED:
         st.success(f"{text}，等待{unit.city}知识产权局初审。申报书已锁定，市局退回后方可修改。",
                    icon=STATUS_ICONS[latest.status])
