@@ -14,6 +14,7 @@ from scoring.common.access import Permission, Principal, require
 from scoring.intake.checks import run_checks
 from scoring.documents import AttachmentReference, IssueLog, ParsedFile
 from scoring.documents.json_file import read_json
+from scoring.documents.application_form_docx import is_form_docx, read_form_docx
 from scoring.documents.application_workbook import read_workbook
 from scoring.common.models import ActionKind, Application, Attachment, Batch, ImportIssue, IssueCounts, Severity
 from scoring.storage import Storage, StorageError
@@ -21,6 +22,7 @@ from scoring.storage.store import SaveSummary, Transaction
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".et"})  # the wrong ones get a clear error
 JSON_SUFFIXES = frozenset({".json"})
+FORM_SUFFIXES = frozenset({".docx"})  # a filled 申报书 of our Word template; any other .docx is an attachment
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 PAUSE_HOOK = "SCORING_TEST_PAUSE_IN_IMPORT"  # tests only: a file to touch before pausing inside the transaction
 PAUSE_SECONDS = 60
@@ -46,8 +48,8 @@ def import_files(storage: Storage, batch: Batch, files: list[tuple[str, bytes]],
     report = ImportReport(batch_id=batch.batch_id, files=[name for name, _ in files])
     log = IssueLog("")
     uploads = distinct_uploads(files, log)
-    data_files = {name: content for name, content in uploads.items() if _is_data_file(name)}
-    attachments = {name: content for name, content in uploads.items() if not _is_data_file(name)}
+    data_files = {name: content for name, content in uploads.items() if _is_data_file(name, content)}
+    attachments = {name: content for name, content in uploads.items() if name not in data_files}
     _check_request(storage, batch, data_files, log)
     parsed = [_parse(name, content, batch) for name, content in data_files.items()]
     applications = _distinct_applications(parsed, log)
@@ -81,20 +83,27 @@ def distinct_uploads(files: list[tuple[str, bytes]], log: IssueLog) -> dict[str,
     return uploads
 
 
-def _is_data_file(name: str) -> bool:
-    return Path(name).suffix.lower() in WORKBOOK_SUFFIXES | JSON_SUFFIXES
+def _is_data_file(name: str, content: bytes) -> bool:
+    """Workbooks and JSON files by their suffix; a .docx only when it is our 申报书 template (its marker inside),
+    so that a plan or letter written in Word stays an attachment."""
+    suffix = Path(name).suffix.lower()
+    if suffix in FORM_SUFFIXES:
+        return is_form_docx(content)
+    return suffix in WORKBOOK_SUFFIXES | JSON_SUFFIXES
 
 
 def _check_request(storage: Storage, batch: Batch, data_files: dict[str, bytes], log: IssueLog) -> None:
     if storage.get_batch(batch.batch_id) is None:
         log.error(f"批次“{batch.batch_id}”不存在，请先建立批次")
     if not data_files:
-        log.error("没有上传申报数据文件：请上传导入模板工作簿（.xlsx）或 JSON 文件，附件需与之一起上传")
+        log.error("没有上传申报数据文件：请上传导入模板工作簿（.xlsx）、JSON 文件或按系统模板填写的 Word 申报书（.docx），附件需与之一起上传")
 
 
 def _parse(name: str, content: bytes, batch: Batch) -> ParsedFile:
     if Path(name).suffix.lower() in JSON_SUFFIXES:
         return read_json(content, name, batch.batch_id)
+    if Path(name).suffix.lower() in FORM_SUFFIXES:
+        return read_form_docx(content, name, batch.batch_id)
     return read_workbook(content, name, batch.batch_id)
 
 
@@ -219,7 +228,7 @@ def _save(storage: Storage, batch: Batch, applications: list[Application], uploa
         summary = enter_batch(storage, tx, batch, applications, source, contents)
         tx.audit(ActionKind.IMPORT, f"batch/{batch.batch_id}", reason, {
             "files": [{"name": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content),
-                       "role": _file_role(name, used)} for name, content in uploads.items()],
+                       "role": _file_role(name, content, used)} for name, content in uploads.items()],
             "applications": len(applications),
             "created": summary.created, "updated": summary.updated, "unchanged": len(summary.unchanged),
             "warnings": len(report.warnings),
@@ -238,8 +247,8 @@ def enter_batch(storage: Storage, tx: Transaction, batch: Batch, applications: l
     return summary
 
 
-def _file_role(name: str, used: set[str]) -> str:
-    if _is_data_file(name):
+def _file_role(name: str, content: bytes, used: set[str]) -> str:
+    if _is_data_file(name, content):
         return "申报数据"
     return "附件" if name in used else "未引用的附件（未保存）"
 
