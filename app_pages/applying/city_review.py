@@ -47,6 +47,7 @@ def show_form(form: CityForm) -> None:
     app = version.application
     st.subheader(f"{form.unit.unit_name}　第 {version.version} 版（{version.status}）")
     st.caption(f"提交于 {version.submitted_at:%Y-%m-%d %H:%M:%S}｜统一社会信用代码 {code}")
+    application_view.form_downloads(app, batch, key_prefix=f"city_{code}")
     problems = unit_problems(app, batch)
     for problem in problems:
         (st.error if problem.blocking else st.warning)(problem.message)

@@ -402,20 +402,6 @@ problems = Problems(listed_problems)
 now = clock.now()
 
 
-def form_documents():
-    """The 申报书 as Word and PDF, when scoring.documents.application_form_docx (and _pdf) exist: their form_docx /
-    form_pdf(application | None, batch_title) -> bytes. Nothing until then."""
-    try:
-        from scoring.documents.application_form_docx import form_docx
-    except ImportError:
-        return None
-    try:
-        from scoring.documents.application_form_pdf import form_pdf
-    except ImportError:
-        form_pdf = None
-    return form_docx, form_pdf
-
-
 def header() -> None:
     st.caption(f"{batch.title}｜{unit.unit_name}（{unit.city}）｜统一社会信用代码 {code}")
     # A returned form may come back until the city deadline: the deadline shown is the one this submission meets.
@@ -681,10 +667,6 @@ def versions_block() -> None:
 
 
 def downloads_block() -> None:
-    makers = form_documents()
-    if makers is None:
-        return
-    form_docx, form_pdf = makers
     if locked:
         application = latest.application
     elif data and all(p.field in RULE_FIELDS for p in listed_problems):
@@ -693,16 +675,8 @@ def downloads_block() -> None:
     else:
         st.caption("申报书填写完整后，可在此下载 Word / PDF 版本，打印盖章。")
         return
-    name = f"{unit.unit_name}申报书"
     st.caption("下载申报书打印、签章后，扫描件作为“盖章扫描件”上传。")
-    left, right = st.columns(2)
-    # Made when clicked: laying out the document is not worth doing on every rerun.
-    left.download_button("下载申报书（Word）", lambda: form_docx(application, batch.title), file_name=f"{name}.docx",
-                         key="form_docx", icon=":material/description:")
-    if form_pdf is not None:
-        right.download_button("下载申报书（PDF）", lambda: form_pdf(application, batch.title), file_name=f"{name}.pdf",
-                              key="form_pdf", icon=":material/picture_as_pdf:")
-
+    application_view.form_downloads(application, batch, key_prefix="unit")
 
 header()
 status_banner()

@@ -36,6 +36,7 @@ overall = report.overall if report else None
 st.header(app.basic.unit_name)
 st.markdown(f"{OUTCOME_BADGES.get(overall, ':gray-badge[尚未审查]')}　{app.basic.unit_type}｜{app.recommendation.city}｜"
             f"提交于 {display_value(app.submitted_on)}｜统一社会信用代码 {app.credit_code}")
+application_view.form_downloads(app, batch, key_prefix="detail")
 
 
 def show_checks():

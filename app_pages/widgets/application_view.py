@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from scoring.documents.application_form_docx import form_docx
+from scoring.documents.application_form_pdf import form_pdf
 from scoring.intake import overview
 from scoring.common.models import Application, Attachment, AttachmentKind, Batch
 from scoring.common.presentation import display_value, labelled_fields, rows_table
@@ -99,6 +101,17 @@ def download(attachment: Attachment, content_of: ContentOf, key_prefix: str, lab
     if content is not None:
         st.download_button(label, content, file_name=attachment.filename, key=f"{key_prefix}_{attachment.sha256}",
                            icon=":material/download:")
+
+
+def form_downloads(app: Application, batch: Batch, key_prefix: str) -> None:
+    """The 申报书 in the guideline's layout, as Word and as PDF, made when clicked (a layout is not worth making on
+    every rerun)."""
+    name = f"{app.basic.unit_name}申报书"
+    left, right = st.columns(2)
+    left.download_button("下载申报书（Word）", lambda: form_docx(app, batch.title, batch.window), file_name=f"{name}.docx",
+                         key=f"{key_prefix}_form_docx", icon=":material/description:")
+    right.download_button("下载申报书（PDF）", lambda: form_pdf(app, batch.title, batch.window), file_name=f"{name}.pdf",
+                          key=f"{key_prefix}_form_pdf", icon=":material/picture_as_pdf:")
 
 
 def show_plan(app: Application, content_of: ContentOf, key_prefix: str, height: int = 640) -> None:

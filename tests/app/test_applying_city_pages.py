@@ -125,3 +125,12 @@ def test_before_a_call_is_open_the_city_page_says_so(store):
     at = page_as(store, "city_review.py", DALIAN, login="dalian")
     assert any("尚未开放网上申报" in i.value for i in at.info)
     assert not at.error
+
+
+def test_the_city_bureau_and_staff_can_download_a_form_as_word_and_pdf(store, units):
+    code = units[0].unit.credit_code
+    at = _city_page(store)
+    at.selectbox(key="city_review_form").select(code).run()
+    assert {f"city_{code}_form_docx", f"city_{code}_form_pdf"} <= {b.key for b in at.get("download_button")}
+    detail = page_as(store, "application_detail.py", login="staff2")
+    assert {"detail_form_docx", "detail_form_pdf"} <= {b.key for b in detail.get("download_button")}

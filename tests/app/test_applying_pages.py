@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.widgets import common
 from scoring.applying.calls import find_call, open_call
-from scoring.applying.drafts import FormStatus, get_draft
+from scoring.applying.drafts import FormStatus, get_draft, save_section
 from scoring.applying.invitations import invite_unit
 from scoring.applying.submissions import versions_of
 from scoring.applying.units import acting_as
@@ -338,18 +338,14 @@ def test_with_two_open_batches_the_unit_chooses_which_form_to_fill(store, batch_
     assert get_draft(store, acting_as(store, login), "2098", make_credit_code(SERIAL)).data["basic"]["address"] == "大连市"
 
 
-def test_the_download_area_offers_the_form_once_the_documents_module_exists(store, batch_id, opened, monkeypatch):
-    import sys
-    import types
-
+def test_the_form_is_offered_as_word_and_pdf_once_it_is_whole(store, batch_id, opened):
     login = invited_unit(store, batch_id)
-    fill_draft(store, acting_as(store, login), batch_id, recommendation={"city": "大连市"})
-    monkeypatch.setitem(sys.modules, "scoring.documents.application_form_docx", None)  # not importable
-    assert "form_docx" not in {b.key for b in unit_page(store, login).get("download_button")}
+    unit = acting_as(store, login)
+    save_section(store, unit, batch_id, make_credit_code(SERIAL), "basic", make_application(serial=SERIAL).model_dump(
+        mode="json")["basic"])
+    assert "unit_form_docx" not in {b.key for b in unit_page(store, login).get("download_button")}
 
-    documents = types.ModuleType("scoring.documents.application_form_docx")
-    documents.form_docx = lambda application, title: f"{application.basic.unit_name}|{title}".encode()
-    monkeypatch.setitem(sys.modules, "scoring.documents.application_form_docx", documents)
+    fill_draft(store, unit, batch_id, recommendation={"city": "大连市"})
     at = unit_page(store, login)
 
-    assert "form_docx" in {b.key for b in at.get("download_button")}
+    assert {"unit_form_docx", "unit_form_pdf"} <= {b.key for b in at.get("download_button")}

@@ -51,3 +51,22 @@ def test_staff_import_a_workbook_and_find_the_unit_in_the_list(app_url, people, 
     page.get_by_role("heading", name="浏览器测试理工大学").wait_for()
     shot(page, "05-detail")
     assert page.get_by_text("统一社会信用代码与注册地").first.is_visible()
+
+
+def test_staff_import_a_filled_word_form(app_url, people, page, tmp_path):
+    from scoring.documents.application_form_docx import form_docx
+    from scoring.intake.sample import sample_batch
+
+    batch = sample_batch()
+    unit = lean_application(basic={"unit_name": "浏览器Word申报大学", "credit_code": with_check_character("12210100MB0009992")})
+    filled = tmp_path / "申报书.docx"
+    filled.write_bytes(form_docx(unit, batch.title, batch.window))
+
+    sign_in(page, app_url, "tester", people["tester"])
+    page.get_by_role("heading", name="审查概览").wait_for()
+    go_to(page, "导入申报书")
+    page.get_by_role("button", name="下载空白申报书（Word）").wait_for()
+    page.locator("input[type=file]").set_input_files(str(filled))
+    page.get_by_role("button", name="校验并导入").click()
+    page.get_by_text("导入成功").wait_for()
+    shot(page, "06-import-word-form")
