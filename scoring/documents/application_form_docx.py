@@ -1124,25 +1124,22 @@ def _attachment_row(reader: _Reader, row_label: str, values: dict) -> bool:
     return True
 
 
+def _listed_rows(reader: _Reader, group: str, model: type[BaseModel]) -> list:
+    """The rows of a table of any length (rule documents, budget), each read as `model`; a row in error is left out
+    (its problem is in the reader's log)."""
+    read = (reader.model(model, values, ROW_GROUPS[group].table, row_label,
+                         lambda n: _title(model, n) if n in model.model_fields else n)
+            for row_label, values in reader.rows(group))
+    return [row for row in read if row is not None]
+
+
 def _table_rows(reader: _Reader, data: dict) -> None:
     ip = data.setdefault("ip_management", {})
-    rules = []
-    for row_label, values in reader.rows("rules"):
-        document = reader.model(RuleDocument, values, ROW_GROUPS["rules"].table, row_label,
-                                lambda n: _title(RuleDocument, n) if n in RuleDocument.model_fields else n)
-        if document is not None:
-            rules.append(document)
-    ip["rule_documents"] = rules
+    ip["rule_documents"] = _listed_rows(reader, "rules", RuleDocument)
     ip["spending"] = _yearly(reader, ("spending",), YearAmount)
     data["patents"] = _yearly(reader, ("patents",), YearPatents)
     data["conversions"] = _yearly(reader, ("transfer", "licence", "equity"), YearConversion)
-    budget_rows = []
-    for row_label, values in reader.rows("budget"):
-        row = reader.model(BudgetRow, values, ROW_GROUPS["budget"].table, row_label,
-                           lambda n: _title(BudgetRow, n) if n in BudgetRow.model_fields else n)
-        if row is not None:
-            budget_rows.append(row)
-    data.setdefault("budget", {})["rows"] = budget_rows
+    data.setdefault("budget", {})["rows"] = _listed_rows(reader, "budget", BudgetRow)
 
 
 def _yearly(reader: _Reader, groups: tuple[str, ...], model: type[BaseModel]) -> list:
