@@ -158,11 +158,12 @@ def _as_recommended(storage: Storage, batch_id: str, form: CityForm, letter: sto
     return application.model_copy(update={"recommendation": recommendation, "attachments": files})
 
 
-def handovers(storage: Storage, principal: Principal, batch_id: str, city: City | str | None = None) -> list[store.SendRecord]:
+def handovers(storage: Storage, principal: Principal, batch_id: str,
+              city: City | str | None = None) -> list[store.SendRecord]:
     """Each 报送 of the batch (of one city), oldest first: staff see all, a city bureau its own."""
-    if not principal.can(Permission.IMPORT_APPLICATIONS, batch_id):
-        city = _own_city(principal, batch_id, city) if city else None
-        if city is None:
-            own = principal.cities_in(batch_id)
-            return [s for s in store.city_sends(storage, batch_id) if City(s.city) in own]
-    return store.city_sends(storage, batch_id, str(City(city)) if city else None)
+    if principal.can(Permission.IMPORT_APPLICATIONS, batch_id):
+        allowed = {City(city)} if city else set(City)
+    else:
+        require(principal, Permission.RECOMMEND, batch_id)
+        allowed = {_own_city(principal, batch_id, city)} if city else principal.cities_in(batch_id)
+    return [s for s in store.city_sends(storage, batch_id) if City(s.city) in allowed]

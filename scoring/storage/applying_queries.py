@@ -100,5 +100,5 @@ INSERT_CITY_SEND = """
 """
 SELECT_CITY_SENDS = """
     SELECT city, sent_at, sent_by, letter_sha256, codes FROM application_city_sends
-    WHERE batch_id = $batch AND ($city IS NULL OR city = $city) ORDER BY sent_at, city
+    WHERE batch_id = ? ORDER BY sent_at, city
 """

@@ -208,6 +208,6 @@ def add_city_send(tx: Transaction, batch_id: str, city: str, letter_sha256: str,
     execute(tx, q.INSERT_CITY_SEND, [batch_id, city, tx.now, tx.actor, letter_sha256, json.dumps(codes)])
 
 
-def city_sends(source: Source, batch_id: str, city: str | None = None) -> list[SendRecord]:
+def city_sends(source: Source, batch_id: str) -> list[SendRecord]:
     return [SendRecord(c, at, by, sha, json.loads(codes))
-            for c, at, by, sha, codes in rows(source, q.SELECT_CITY_SENDS, {"batch": batch_id, "city": city})]
+            for c, at, by, sha, codes in rows(source, q.SELECT_CITY_SENDS, [batch_id])]

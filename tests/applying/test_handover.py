@@ -149,3 +149,19 @@ def test_a_bureau_cannot_upload_or_send_for_another_city_nor_read_its_letter(sto
 def test_a_letter_of_the_wrong_type_or_empty_is_refused(storage, name, content, message):
     with pytest.raises(ApplyingError, match=message):
         upload_letter(storage, DALIAN, "2023", City.DALIAN, name, content)
+
+
+def test_each_bureau_sees_its_own_handovers_staff_all_others_none(storage):
+    from tests.builders.rounds import OBSERVER
+
+    _recommended(storage, 1)
+    _recommended(storage, 2, city=City.SHENYANG, bureau=SHENYANG)
+    for city, bureau in ((City.DALIAN, DALIAN), (City.SHENYANG, SHENYANG)):
+        upload_letter(storage, bureau, "2023", city, "推荐函.pdf", LETTER)
+        send_to_province(storage, bureau, "2023", city)
+    assert [s.city for s in handovers(storage, DALIAN, "2023")] == ["大连市"]
+    assert {s.city for s in handovers(storage, STAFF, "2023")} == {"大连市", "沈阳市"}
+    with pytest.raises(AccessDenied):
+        handovers(storage, DALIAN, "2023", City.SHENYANG)
+    with pytest.raises(AccessDenied):
+        handovers(storage, OBSERVER, "2023")
