@@ -7,11 +7,12 @@ import sys
 from scoring.cli import experts, intake, meeting, notifications, publicity, ranking, review, rounds, system, users
 from scoring.cli import applying
 from scoring.cli import form
+from scoring.cli import pilots
 from scoring.cli.base import Options, default_actor
 from scoring.common.errors import ReviewError
 from scoring.common.models import DEFAULT_DB_PATH
 
-STAGES = (intake, applying, form, users, experts, rounds, review, ranking, meeting, publicity, system, notifications)
+STAGES = (intake, applying, form, users, experts, rounds, review, ranking, meeting, publicity, pilots, system, notifications)
 
 
 def common_options() -> Options:

@@ -33,12 +33,15 @@ class Permission(StrEnum):
     SCORE = "评分"
     RECOMMEND = "市局推荐"
     APPLY = "填报申报书"
+    VIEW_PILOTS = "查看试点"
+    MANAGE_PILOTS = "管理试点"
+    REPORT = "报送年度总结"
 
 
 _READ_ONLY = {Permission.VIEW_APPLICATIONS, Permission.VIEW_AUDIT, Permission.VIEW_EXPERTS,
-              Permission.VIEW_ASSIGNMENTS}
+              Permission.VIEW_ASSIGNMENTS, Permission.VIEW_PILOTS}
 _STAFF = _READ_ONLY | {Permission.IMPORT_APPLICATIONS, Permission.OVERRIDE_CHECKS, Permission.MANAGE_BATCHES,
-                       Permission.MANAGE_EXPERTS, Permission.MANAGE_ROUNDS}
+                       Permission.MANAGE_EXPERTS, Permission.MANAGE_ROUNDS, Permission.MANAGE_PILOTS}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(_STAFF | {Permission.MANAGE_ACCOUNTS}),
@@ -46,9 +49,10 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: frozenset(_READ_ONLY),
     # Experts and city bureaus see applications only through their own filters (assignments, city).
     Role.EXPERT: frozenset({Permission.SCORE}),
-    Role.CITY: frozenset({Permission.VIEW_APPLICATIONS, Permission.RECOMMEND}),
+    Role.CITY: frozenset({Permission.VIEW_APPLICATIONS, Permission.RECOMMEND, Permission.VIEW_PILOTS}),
     # An applicant unit reaches only its own unit's forms: Principal.unit names the unit.
-    Role.APPLICANT: frozenset({Permission.APPLY}),
+    # A pilot's yearly report comes from the same unit account that applied.
+    Role.APPLICANT: frozenset({Permission.APPLY, Permission.REPORT}),
 }
 
 

@@ -768,6 +768,28 @@ class ActionKind(StrEnum):
     APPLY_RECOMMEND = "apply.recommend"
     APPLY_LETTER = "apply.letter"
     APPLY_SEND = "apply.send"
+    # pilots: the registry (created with the confirmed list), a status changed, the plan's goals set
+    PILOT_CREATE = "pilot.create"
+    PILOT_STATUS = "pilot.status"
+    PILOT_GOALS = "pilot.goals"
+    # pilots: the yearly report call and its deadlines, a report saved, submitted, given its city opinion
+    REPORT_CALL = "report.call"
+    REPORT_EXTEND = "report.extend"
+    REPORT_SAVE = "report.save"
+    REPORT_SUBMIT = "report.submit"
+    REPORT_OPINION = "report.opinion"
+    # pilots: acceptance and final rounds — the funds finding, the meeting's outcome, its publication, the letters
+    FUNDS_FINDING = "pilot.funds_finding"
+    OUTCOME_DECIDE = "outcome.decide"
+    OUTCOME_PUBLISH = "outcome.publish"
+    OUTCOME_LETTERS = "outcome.letters"
+    # pilots: the year's award standard, an award confirmed, the awards exported
+    AWARD_STANDARD = "award.standard"
+    AWARD_CONFIRM = "award.confirm"
+    AWARD_EXPORT = "award.export"
+    # pilots: a rectification report submitted, staff's re-check recorded
+    RECTIFY_SUBMIT = "rectify.submit"
+    RECTIFY_RECHECK = "rectify.recheck"
 
 
 class AuditEntry(FormModel):

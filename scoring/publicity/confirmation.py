@@ -24,6 +24,7 @@ from scoring.documents.official import (
     document_number,
 )
 from scoring.common.models import PROGRAM_TITLE, ActionKind
+from scoring.pilots import registry
 from scoring.publicity.objections import Objection, ObjectionStatus, objections
 from scoring.publicity.notices import (
     BASIS,
@@ -41,7 +42,6 @@ from scoring.storage import publicity_store as store
 from scoring.storage.publicity_store import SettingsKind
 
 LETTERS_KIND = SettingsKind.LETTERS
-PILOT_YEARS = 3
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -135,7 +135,8 @@ def confirmation_blockers(notice: PublishedNotice, register: Sequence[Objection]
 
 
 def confirm_list(storage: Storage, principal: Principal, round_id: str, reason: str) -> Confirmation:
-    """Freeze the confirmed list of the notice in force: after the period, with every accepted objection decided."""
+    """Freeze the confirmed list of the notice in force: after the period, with every accepted objection decided; the
+    confirmed units become the batch's pilots in the same transaction."""
     review_round = stored_round(storage, round_id)
     require(principal, Permission.MANAGE_ROUNDS, review_round.batch_id)
     reason = checked_reason(reason, "确认名单")
@@ -157,6 +158,7 @@ def confirm_list(storage: Storage, principal: Principal, round_id: str, reason: 
         tx.audit(ActionKind.PUBLICITY_CONFIRM, round_entity(review_round.batch_id, round_id), reason,
                  {"version": version, "notice_version": notice.version, "units": len(units),
                   "removed": [r.credit_code for r in removed], "sha256": digest})
+        registry.create_pilots(tx, storage, review_round.batch_id, round_id, version, units, reason)
         confirmed_at = tx.now
     return Confirmation(round_id=round_id, version=version, notice_version=notice.version, units=units,
                         removed=removed, sha256=digest, reason=reason, confirmed_by=principal.actor,
@@ -236,7 +238,7 @@ def compose_letter(settings: LetterSettings, year: int, notice: PublishedNotice,
                    issued_on: date) -> LetterDocument:
     """One unit's letter: the confirmation with the procedure and the publicity period, the pilot period (three
     years from the batch year), the start-up funding if set, the duties (yearly acceptance, final evaluation)."""
-    last_year = year + PILOT_YEARS - 1
+    last_year = registry.pilot_years(year)[1]
     opening = [f"{BASIS}，经各市知识产权局推荐、省知识产权局审核、专家评审、会议研究和公示（{chinese_date(notice.start)}"
                f"至{chinese_date(notice.end)}），确认你单位为{year}年度{PROGRAM_TITLE}单位，试点建设期为三年"
                f"（{year}—{last_year}年）。现将有关事项通知如下："]

@@ -6,6 +6,7 @@ from scoring.storage.schema_backup import BACKUP_SCHEMA
 from scoring.storage.schema_browser import BROWSER_SCHEMA
 from scoring.storage.schema_experts import EXPERTS_SCHEMA
 from scoring.storage.schema_notifications import NOTIFICATIONS_SCHEMA
+from scoring.storage.schema_pilots import PILOTS_SCHEMA
 from scoring.storage.schema_rounds import ROUNDS_SCHEMA
 from scoring.storage.schema_publicity import PUBLICITY_SCHEMA
 from scoring.storage.schema_ranking import MEETING_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA
@@ -112,6 +113,7 @@ MIGRATIONS: list[list[str]] = [
     APPLYING_SUBMISSIONS_SCHEMA,
     APPLYING_UNITS_SCHEMA,
     APPLYING_CITY_SCHEMA,
+    PILOTS_SCHEMA,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
