@@ -75,6 +75,9 @@ def settings_inputs(prefix: str, current: RoundSettings | None) -> dict:
         "rubric_id": rubric_input(right, prefix, current.rubric_id if prefix != "new" else "", current.kind),
         "mode": st.radio("分配方式", list(RoundMode), index=list(RoundMode).index(current.mode), horizontal=True,
                          key=f"{prefix}_mode"),
+        "year": st.number_input("验收/评估年度（年度验收、综合评估填写；遴选不用）", 2000, 2100,
+                                current.year or batch.year, key=f"{prefix}_year",
+                                help="年度验收、综合评估轮次评审本批次试点在该年度的工作；综合评估在建设期最后一年。"),
     }
     left, middle, right = st.columns(3)
     data["experts_per_application"] = left.number_input(
@@ -170,7 +173,7 @@ def panels_section() -> None:
     review_round = choose_round("panel_round")
     experts = pool.list_experts(store, principal) if principal.can(Permission.VIEW_EXPERTS) else []
     names = {e.expert_id: f"{e.name}（{e.unit}，{'、'.join(e.disciplines)}）" for e in experts}
-    applications = eligible_applications(store, principal, batch.batch_id)
+    applications = eligible_applications(store, principal, batch.batch_id, review_round)
     units = {a.credit_code: a.basic.unit_name for a in applications}
     if review_round.mode is not RoundMode.PANEL:
         st.info("该轮次为分布式分配，评审组不参与分配；改为评审组方式后生效。")

@@ -74,6 +74,16 @@ class RoundKind(StrEnum):
     FINAL_EVALUATION = "综合评估"
 
 
+class PilotStatus(StrEnum):
+    """Where a pilot stands (scoring/pilots/registry.py keeps its history); a rubric's outcomes name them."""
+
+    BUILDING = "在建"
+    RECTIFYING = "整改"
+    PASSED = "通过"
+    FAILED = "未通过"
+    REVOKED = "撤销"
+
+
 class Funding(StrEnum):
     REQUESTED = "拟定申请"
     MATCHING = "拟定配套"
@@ -772,6 +782,7 @@ class ActionKind(StrEnum):
     PILOT_CREATE = "pilot.create"
     PILOT_STATUS = "pilot.status"
     PILOT_GOALS = "pilot.goals"
+    PILOT_LETTER = "pilot.letter"
     # pilots: the yearly report call and its deadlines, a report saved, submitted, given its city opinion
     REPORT_CALL = "report.call"
     REPORT_EXTEND = "report.extend"

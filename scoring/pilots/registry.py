@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.common.access import AccessDenied, Permission, Principal, Role, require, sees_every_application
 from scoring.common.errors import ReviewError
-from scoring.common.models import ActionKind, compact_code
+from scoring.common.models import ActionKind, PilotStatus, compact_code
 from scoring.documents.official import ListedUnit
 from scoring.pilots import goals as goal_rules
 from scoring.pilots.goals import PilotGoal
@@ -25,14 +24,6 @@ PILOT_YEARS = 3  # 试点建设期为三年：批次年度起连续三年
 
 class PilotError(ReviewError):
     """A request about a pilot that cannot be done; the message is for users."""
-
-
-class PilotStatus(StrEnum):
-    BUILDING = "在建"
-    RECTIFYING = "整改"
-    PASSED = "通过"
-    FAILED = "未通过"
-    REVOKED = "撤销"
 
 
 class StatusChange(BaseModel):
@@ -107,8 +98,8 @@ def create_pilots(tx: Transaction, storage: Storage, batch_id: str, round_id: st
         if unit.credit_code in existing:
             continue
         store.insert_pilot(tx, store.PilotRecord(batch_id, unit.credit_code, unit.unit_name, unit.unit_type,
-                                                 unit.city, first_year, last_year, round_id, unit.order, tx.now,
-                                                 None, None, None, None), confirmation_version)
+                                                 unit.city, first_year, last_year, round_id, unit.order, None, None,
+                                                 tx.now, None, None, None, None), confirmation_version)
         store.add_status(tx, batch_id, unit.credit_code, first_year, PilotStatus.BUILDING, reason)
         application = storage.get_application(batch_id, unit.credit_code)
         found = goal_rules.goals_from_application(application, first_year, last_year) if application else []
@@ -132,37 +123,34 @@ def may_see_pilot(principal: Principal, batch_id: str, city: str, credit_code: s
             and principal.can(Permission.REPORT, batch_id))
 
 
-def _letters(storage: Storage, round_id: str) -> tuple[dict[str, str], Decimal | None]:
-    from scoring.publicity import confirmation  # the publicity stage confirms the list and so creates pilots
-
-    reader = Principal.command_line("registry")
-    settings = confirmation.letter_settings(storage, reader, round_id)
-    return confirmation.document_numbers(storage, reader, round_id), settings.funding_wan
-
-
-def _pilot(record: store.PilotRecord, letters: tuple[dict[str, str], Decimal | None]) -> Pilot:
-    numbers, funding = letters
+def _pilot(record: store.PilotRecord) -> Pilot:
     return Pilot(batch_id=record.batch_id, credit_code=record.credit_code, unit_name=record.unit_name,
                  unit_type=record.unit_type, city=record.city, first_year=record.first_year,
                  last_year=record.last_year, round_id=record.round_id, list_order=record.list_order,
-                 letter_number=numbers.get(record.credit_code), funding_wan=funding,
+                 letter_number=record.letter_number, funding_wan=record.funding_wan,
                  status=PilotStatus(record.status or PilotStatus.BUILDING), status_year=record.status_year,
                  status_reason=record.status_reason or "", created_at=record.created_at)
 
 
-def _pilots(storage: Storage, records: list[store.PilotRecord]) -> list[Pilot]:
-    letters: dict[str, tuple[dict[str, str], Decimal | None]] = {}
-    for record in records:
-        if record.round_id not in letters:
-            letters[record.round_id] = _letters(storage, record.round_id)
-    return [_pilot(r, letters[r.round_id]) for r in records]
+def record_letters(storage: Storage, actor: str, batch_id: str, numbers: dict[str, str],
+                   funding: Decimal | None) -> None:
+    """Keep each pilot's confirmation letter number and start-up funding as the letters were last prepared."""
+    changed = [r for r in store.pilots(storage, batch_id=batch_id)
+               if (r.letter_number, r.funding_wan) != (numbers.get(r.credit_code), funding)]
+    if not changed:
+        return
+    with storage.transaction(actor) as tx:
+        for record in changed:
+            store.set_letter(tx, batch_id, record.credit_code, numbers.get(record.credit_code), funding)
+            tx.audit(ActionKind.PILOT_LETTER, pilot_entity(batch_id, record.credit_code), "确认通知",
+                     {"number": numbers.get(record.credit_code), "funding_wan": funding})
 
 
 def pilots(storage: Storage, principal: Principal, batch_id: str | None = None) -> list[Pilot]:
     """Every pilot the principal may see, newest batch first, in list order: of one batch, or of every batch."""
     visible = [r for r in store.pilots(storage, batch_id=batch_id)
                if principal.can(Permission.VIEW_PILOTS, r.batch_id) or principal.can(Permission.REPORT, r.batch_id)]
-    return _pilots(storage, [r for r in visible if may_see_pilot(principal, r.batch_id, r.city, r.credit_code)])
+    return [_pilot(r) for r in visible if may_see_pilot(principal, r.batch_id, r.city, r.credit_code)]
 
 
 def get_pilot(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> Pilot:
@@ -173,7 +161,22 @@ def get_pilot(storage: Storage, principal: Principal, batch_id: str, credit_code
     record = found[0]
     if not may_see_pilot(principal, batch_id, record.city, record.credit_code):
         raise AccessDenied(f"{principal.display_name}无权查看试点单位“{record.unit_name}”。")
-    return _pilots(storage, [record])[0]
+    return _pilot(record)
+
+
+def pilot_codes_under_review(storage: Storage, batch_id: str, year: int) -> set[str]:
+    """The credit codes of the batch's pilots a round of `year` reviews: in their period that year and not ended
+    (撤销, or 未通过 in an earlier year). Read without a principal: the round's own functions check access."""
+    return {r.credit_code for r in store.pilots(storage, batch_id=batch_id)
+            if r.first_year <= year <= r.last_year and not _ended_before(storage, r, year)}
+
+
+def _ended_before(storage: Storage, record: store.PilotRecord, year: int) -> bool:
+    """Revoked in or before the year, or failed in an earlier year (a failure decided by this year's own round
+    leaves the pilot in it)."""
+    return any((status is PilotStatus.REVOKED and c.year <= year) or (status is PilotStatus.FAILED and c.year < year)
+               for c in store.status_history(storage, record.batch_id, record.credit_code)
+               for status in [PilotStatus(c.status)])
 
 
 def own_pilots(storage: Storage, principal: Principal) -> list[Pilot]:

@@ -278,6 +278,7 @@ def prepare_letters(storage: Storage, principal: Principal, round_id: str) -> li
                                         settings.model_copy(update={"issued_on": clock.today()}))
     numbers = assign_numbers(storage, principal, round_id, settings, settings.issued_on)
     year = storage.get_batch(review_round.batch_id).year
+    registry.record_letters(storage, principal.actor, review_round.batch_id, numbers, settings.funding_wan)
     return [compose_letter(settings, year, notice, unit, numbers[unit.credit_code], settings.issued_on)
             for unit in confirmation.units]
 

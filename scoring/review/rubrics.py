@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from scoring.common.errors import ReviewError
 from scoring.review.figures import FIGURE_KEYS, FigureKey
-from scoring.common.models import PriorityKind, RoundKind
+from scoring.common.models import PilotStatus, PriorityKind, RoundKind
 from scoring.common.normalize import explain_validation_error
 
 RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
@@ -202,6 +202,36 @@ class Bonus(RubricModel):
     items: list[BonusItem] = Field([], title="加分项")
 
 
+class OutcomeBand(RubricModel):
+    """An outcome of a yearly acceptance or final evaluation (验收/评估结果) by the pilot's final score: from `min`
+    (included) up to the next higher band's `min` (excluded)."""
+
+    label: Annotated[str, Field(min_length=1, max_length=10)] = Field(title="结果")
+    min: Points = Field(title="最低分（含）")
+    status: PilotStatus = Field(title="试点状态")
+    rectify: bool = Field(False, title="须整改")
+
+
+class Outcomes(RubricModel):
+    """How a pilot's outcome follows from its score, and what overrides the score."""
+
+    bands: Annotated[list[OutcomeBand], Field(min_length=1)] = Field(title="结果档次")
+    misused_funds: str | None = Field(None, title="资金违规使用时的结果")
+    no_report: str | None = Field(None, title="未报送年度工作总结时的结果")
+
+    def band(self, label: str) -> OutcomeBand:
+        return next(b for b in self.bands if b.label == label)
+
+    def by_score(self, score: Decimal) -> OutcomeBand:
+        """The band whose range holds the score (a score of exactly `min` is in the band)."""
+        return max((b for b in self.bands if score >= b.min), key=lambda b: b.min)
+
+    def rule_text(self, band: OutcomeBand) -> str:
+        higher = [b.min for b in self.bands if b.min > band.min]
+        upper = f"、低于 {points_text(min(higher))} 分" if higher else ""
+        return f"不低于 {points_text(band.min)} 分{upper}为“{band.label}”"
+
+
 class Rubric(RubricModel):
     """A rubric file: what experts score, how the scores combine, and which bonuses apply."""
 
@@ -216,6 +246,7 @@ class Rubric(RubricModel):
     opinion_required: bool = Field(True, title="须给出总体意见（推荐/不推荐）")
     aggregation: Aggregation = Field(default_factory=Aggregation, title="汇总规则")
     bonus: Bonus = Field(default_factory=Bonus, title="优先申报加分")
+    outcomes: Outcomes | None = Field(None, title="验收/评估结果规则")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -247,7 +278,29 @@ class Rubric(RubricModel):
         for index, bonus_id in enumerate(bonus_ids):
             if bonus_id in bonus_ids[:index]:
                 raise FieldProblem(("bonus", "items", index, "id"), f"加分项编号重复：{bonus_id}")
+        if self.outcomes is not None:
+            self._check_outcomes(self.outcomes)
         return self
+
+    def _check_outcomes(self, outcomes: Outcomes) -> None:
+        if self.kind is RoundKind.SELECTION:
+            raise FieldProblem(("outcomes",), "遴选评分标准不设验收/评估结果规则")
+        labels = [b.label for b in outcomes.bands]
+        mins = [b.min for b in outcomes.bands]
+        for index, band in enumerate(outcomes.bands):
+            if band.label in labels[:index]:
+                raise FieldProblem(("outcomes", "bands", index, "label"), f"结果档次重复：{band.label}")
+            if band.min in mins[:index]:
+                raise FieldProblem(("outcomes", "bands", index, "min"), f"两个结果档次的最低分同为 {points_text(band.min)}")
+            if band.min > self.total:
+                raise FieldProblem(("outcomes", "bands", index, "min"),
+                                   f"结果“{band.label}”的最低分 {points_text(band.min)} 高于总分 {points_text(self.total)}")
+        if min(mins) != 0:
+            raise FieldProblem(("outcomes", "bands"), "最低一档结果的最低分必须为 0，使任何得分都有结果")
+        for key in ("misused_funds", "no_report"):
+            label = getattr(outcomes, key)
+            if label is not None and label not in labels:
+                raise FieldProblem(("outcomes", key), f"结果“{label}”不是结果档次之一（{'、'.join(labels)}）")
 
     def criterion(self, criterion_id: str) -> Criterion:
         return next(c for c in self.criteria if c.id == criterion_id)

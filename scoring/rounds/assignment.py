@@ -38,6 +38,7 @@ from scoring.rounds.review_rounds import (
     route_applications,
 )
 from scoring.notifications.assignments import tell_experts_assigned
+from scoring.pilots import registry
 from scoring.storage import Storage
 from scoring.storage import expert_store
 from scoring.storage import round_store as store
@@ -247,18 +248,33 @@ def passed(applications: Iterable[Application], reports: dict[str, CheckReport])
     return sorted(chosen, key=lambda a: a.credit_code)
 
 
-def eligible_applications(storage: Storage, principal: Principal, batch_id: str) -> list[Application]:
-    """The applications that take part in the batch's review rounds (passed the formal check), for those who may
-    see the batch's assignments."""
+def eligible_applications(storage: Storage, principal: Principal, batch_id: str,
+                          review_round: ReviewRound | None = None) -> list[Application]:
+    """What a round of the batch reviews (a selection's when no round is named: those that passed the formal
+    check), for those who may see the batch's assignments."""
     require(principal, Permission.VIEW_ASSIGNMENTS, batch_id)
-    return passed(storage.list_applications(batch_id), storage.check_reports(batch_id))
+    if review_round is None:
+        return passed(storage.list_applications(batch_id), storage.check_reports(batch_id))
+    return round_applications(storage, review_round)
+
+
+def round_applications(storage: Storage, review_round: ReviewRound,
+                       batch_applications: dict[str, Application] | None = None) -> list[Application]:
+    """What the round reviews, by credit code: a selection the applications that passed the formal check; a yearly
+    acceptance or final evaluation the applications of the batch's pilots still under construction that year."""
+    if batch_applications is None:
+        batch_applications = {a.credit_code: a for a in storage.list_applications(review_round.batch_id)}
+    if not review_round.reviews_pilots:
+        return passed(batch_applications.values(), storage.check_reports(review_round.batch_id))
+    codes = registry.pilot_codes_under_review(storage, review_round.batch_id, review_round.year)
+    return [batch_applications[c] for c in sorted(codes) if c in batch_applications]
 
 
 def round_data(storage: Storage, review_round: ReviewRound) -> RoundData:
     """Everything the round's assignment depends on, read now."""
     batch_id = review_round.batch_id
     batch_applications = {a.credit_code: a for a in storage.list_applications(batch_id)}
-    applications = passed(batch_applications.values(), storage.check_reports(batch_id))
+    applications = round_applications(storage, review_round, batch_applications)
     experts = {e.expert_id: e for e in expert_store.load_experts(storage, include_inactive=True)}
     pool = [e for e in experts.values() if e.active and e.available]
     committed = store.current_pairs(storage, review_round.round_id)

@@ -13,6 +13,7 @@ from scoring.common.access import Permission, Principal, require
 from scoring.common.errors import ReviewError
 from scoring.experts.pool import changes
 from scoring.common.normalize import explain_validation_error
+from scoring.pilots.registry import pilot_years
 from scoring.review.rubrics import Rubric, RubricError, find_rubric, parse_rubric
 from scoring.common.models import (
     ActionKind,
@@ -79,6 +80,8 @@ class RoundSettings(FormModel):
     batch_id: Annotated[str, Field(min_length=1, max_length=40)] = Field(title="批次编号")
     title: str = Field("", max_length=100, title="轮次名称")
     kind: RoundKind = Field(title="评审类型")
+    # 年度验收 and 综合评估 review the batch's pilots in one year of their period; a selection has no year.
+    year: Annotated[int, Field(ge=2000, le=2100)] | None = Field(None, title="验收/评估年度")
     rubric_id: Annotated[str, Field(min_length=1, max_length=100)] = Field(title="评分标准")
     opens_at: datetime | None = Field(None, title="评审开始时间")
     closes_at: datetime | None = Field(None, title="评审截止时间")
@@ -94,6 +97,10 @@ class RoundSettings(FormModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundSettings:
+        if self.kind is RoundKind.SELECTION:
+            self.year = None
+        elif self.year is None:
+            raise ValueError(f"“{self.kind}”轮次须指定验收/评估年度")
         if self.min_load > self.max_load:
             raise ValueError(f"每位专家评审数下限{self.min_load}大于上限{self.max_load}")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -123,8 +130,14 @@ class ReviewRound(RoundSettings):
 
     @property
     def label(self) -> str:
-        """How people name the round: 2023-01 遴选（评审组）."""
-        return f"{self.round_id} {self.title or self.kind}（{self.mode}）"
+        """How people name the round: 2023-01 遴选（评审组）, 2023-02 2024年度验收（分布式）."""
+        name = self.title or (f"{self.year}年{self.kind}" if self.year else str(self.kind))
+        return f"{self.round_id} {name}（{self.mode}）"
+
+    @property
+    def reviews_pilots(self) -> bool:
+        """A yearly acceptance or final evaluation: it reviews the batch's pilots, not its applications."""
+        return self.kind is not RoundKind.SELECTION
 
     def panel(self, name: str) -> Panel | None:
         return next((p for p in self.panels if p.name == name), None)
@@ -188,6 +201,7 @@ def create_round(storage: Storage, principal: Principal, settings: RoundSettings
     require(principal, Permission.MANAGE_ROUNDS, batch_id)
     if storage.get_batch(batch_id) is None:
         raise RoundError(f"没有批次 {batch_id}。")
+    _check_pilot_year(storage, settings)
     with storage.transaction(principal.actor) as tx:
         round_id = next_round_id(store.round_ids(tx, batch_id), batch_id)
         frozen = _freeze_rubric(tx, settings)
@@ -220,6 +234,7 @@ def update_round(storage: Storage, principal: Principal, review_round: ReviewRou
         if not difference:
             raise RoundError("内容没有变化，未保存。")
         _check_panels_against_data(tx, storage, review_round)
+        _check_pilot_year(storage, review_round)
         store.replace_round(tx, review_round.round_id, review_round.model_dump_json())
         tx.audit(ActionKind.ROUND_UPDATE, round_entity(review_round.batch_id, review_round.round_id), reason,
                  {"changes": difference})
@@ -239,6 +254,18 @@ def close_round(storage: Storage, principal: Principal, round_id: str, reason: s
         store.replace_round(tx, round_id, closed.model_dump_json())
         tx.audit(ActionKind.ROUND_CLOSE, round_entity(review_round.batch_id, round_id), reason)
     return closed
+
+
+def _check_pilot_year(storage: Storage, settings: RoundSettings) -> None:
+    """A pilot round's year lies in the batch's pilot period; a final evaluation is in the period's last year."""
+    if settings.year is None:
+        return
+    first_year, last_year = pilot_years(storage.get_batch(settings.batch_id).year)
+    if not first_year <= settings.year <= last_year:
+        raise RoundError(f"批次 {settings.batch_id} 的试点建设期为 {first_year}—{last_year} 年，"
+                         f"{settings.year} 年不在其中。")
+    if settings.kind is RoundKind.FINAL_EVALUATION and settings.year != last_year:
+        raise RoundError(f"综合评估在建设期最后一年（{last_year} 年）进行。")
 
 
 def _freeze_rubric(tx: Transaction, settings: RoundSettings) -> str:

@@ -8,7 +8,7 @@ INSERT_PILOT = """
 # The pilots with their newest status: of every batch, of one batch, of one city, or one pilot (NULL = any).
 SELECT_PILOTS = """
     SELECT p.batch_id, p.credit_code, p.unit_name, p.unit_type, p.city, p.first_year, p.last_year, p.round_id,
-           p.list_order, p.created_at, s.status, s.year, s.reason, s.changed_at
+           p.list_order, p.letter_number, p.funding_wan, p.created_at, s.status, s.year, s.reason, s.changed_at
     FROM pilots p
     LEFT JOIN (SELECT * FROM pilot_statuses
                QUALIFY row_number() OVER (PARTITION BY batch_id, credit_code ORDER BY change_id DESC) = 1) s
@@ -26,6 +26,7 @@ SELECT_STATUS_HISTORY = """
     SELECT year, status, reason, changed_at, changed_by FROM pilot_statuses
     WHERE batch_id = ? AND credit_code = ? ORDER BY change_id
 """
+UPDATE_LETTER = "UPDATE pilots SET letter_number = ?, funding_wan = ? WHERE batch_id = ? AND credit_code = ?"
 SELECT_GOALS = "SELECT data FROM pilot_goals WHERE batch_id = ? AND credit_code = ?"
 UPSERT_GOALS = """
     INSERT INTO pilot_goals (batch_id, credit_code, data, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)

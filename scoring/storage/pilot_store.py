@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal
 from typing import NamedTuple
 
 from scoring.storage import pilot_queries as q
@@ -20,6 +21,8 @@ class PilotRecord(NamedTuple):
     last_year: int
     round_id: str
     list_order: int
+    letter_number: str | None
+    funding_wan: Decimal | None
     created_at: datetime
     status: str | None
     status_year: int | None
@@ -39,6 +42,10 @@ def insert_pilot(tx: Transaction, record: PilotRecord, confirmation_version: int
     execute(tx, q.INSERT_PILOT, [record.batch_id, record.credit_code, record.unit_name, record.unit_type, record.city,
                                  record.first_year, record.last_year, record.round_id, confirmation_version,
                                  record.list_order, tx.now, tx.actor])
+
+
+def set_letter(tx: Transaction, batch_id: str, credit_code: str, number: str | None, funding: Decimal | None) -> None:
+    execute(tx, q.UPDATE_LETTER, [number, funding, batch_id, credit_code])
 
 
 def pilots(source: Source, batch_id: str | None = None, city: str | None = None,

@@ -15,6 +15,8 @@ PILOTS_SCHEMA: list[str] = [
         round_id VARCHAR NOT NULL,
         confirmation_version INTEGER NOT NULL,
         list_order INTEGER NOT NULL,
+        letter_number VARCHAR,
+        funding_wan DECIMAL(12, 2),
         created_at TIMESTAMP NOT NULL,
         created_by VARCHAR NOT NULL,
         PRIMARY KEY (batch_id, credit_code)

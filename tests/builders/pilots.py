@@ -14,7 +14,7 @@ from scoring.common import clock
 from scoring.common.access import Grant, Principal, Role, UnitBinding
 from scoring.common.models import City
 from scoring.pilots.registry import Pilot, pilots
-from scoring.publicity.confirmation import LetterSettings, assign_numbers, confirm_list, save_letter_settings
+from scoring.publicity.confirmation import LetterSettings, confirm_list, prepare_letters, save_letter_settings
 from scoring.publicity.notices import publish_notice
 from scoring.publicity.objections import (ObjectionDecision, ObjectionInput, ObjectorKind, decide_objection,
                                           register_objection)
@@ -51,7 +51,7 @@ def _confirm_pilots(storage: Storage) -> None:
         confirm_list(storage, STAFF, ROUND, "公示期满，异议已处理")
         settings = LetterSettings(first_sequence=21, funding_wan=FUNDING, issued_on=CONFIRMED_ON)
         save_letter_settings(storage, STAFF, ROUND, settings)
-        assign_numbers(storage, STAFF, ROUND, settings, CONFIRMED_ON)
+        prepare_letters(storage, STAFF, ROUND)
 
 
 @functools.cache

@@ -395,7 +395,8 @@ def test_a_round_with_sheets_cannot_change_its_rubric(storage, task):
 
     with pytest.raises(RoundError, match="已有专家评分表，不能更换评分标准"):
         update_round(storage, STAFF, review_round.model_copy(update={"rubric_id": "annual-acceptance",
-                                                                      "kind": RoundKind.ANNUAL_ACCEPTANCE}), "换标准")
+                                                                      "kind": RoundKind.ANNUAL_ACCEPTANCE,
+                                                                      "year": 2023}), "换标准")
 
 
 # --- many sessions at once ------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def storage(tmp_path):
 def test_create_round_numbers_rounds_within_the_batch_and_audits_the_settings(storage):
     first = new_round(storage, title="2023年度遴选")
     second = new_round(storage, kind=RoundKind.ANNUAL_ACCEPTANCE, rubric_id="annual-acceptance",
-                       mode=RoundMode.PANEL)
+                       mode=RoundMode.PANEL, year=2023)
 
     assert (first.round_id, second.round_id) == ("2023-01", "2023-02")
     assert [r.round_id for r in list_rounds(storage, STAFF, "2023")] == ["2023-01", "2023-02"]
