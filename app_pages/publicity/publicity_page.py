@@ -11,7 +11,7 @@ from scoring.common import clock
 from scoring.publicity import notices
 from scoring.rounds import review_rounds
 from scoring.common.access import Permission
-from scoring.documents.official import ListColumn
+from scoring.documents.official import NOTICE_COLUMNS, ListColumn
 from scoring.documents.official_pdf import notice_web_html
 from scoring.common.errors import ReviewError
 from scoring.common.normalize import validated
@@ -93,7 +93,7 @@ def settings_inputs() -> NoticeSettings | None:
     with st.expander("依据、评审程序、名单列和联系方式"):
         st.text_area("依据", key="notice_basis", height=68, disabled=locked)
         st.text_area("评审程序", key="notice_procedure", height=68, disabled=locked)
-        st.multiselect("名单列（序号和单位名称总会列出）", [str(c) for c in ListColumn], key="notice_columns",
+        st.multiselect("名单列（序号和单位名称总会列出）", [str(c) for c in NOTICE_COLUMNS], key="notice_columns",
                        disabled=locked, placeholder=texts.CHOOSE_MANY)
         st.text_input("发布机关", key="notice_issuer", disabled=locked)
         st.markdown("**异议受理联系方式**")

@@ -33,12 +33,13 @@ SELECTED_TASK_KEY = "selected_score_task"  # "round_id|credit_code": the sheet �
 
 
 class PageSpec(NamedTuple):
-    """A page of the navigation and the permission that opens it (None: every signed-in person)."""
+    """A page of the navigation and the permission that opens it (any one of several; None: every signed-in
+    person)."""
 
     path: str
     title: str
     icon: str
-    permission: Permission | None
+    permission: Permission | tuple[Permission, ...] | None
     section: str
 
 
@@ -75,6 +76,15 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/publicity/confirmation_page.py", "确认通知", ":material/mark_email_read:", Permission.VIEW_ASSIGNMENTS,
              "公示与确认"),
     # An expert holds no permission of the pages above, so 我的评审 is the first page and where they land.
+    PageSpec("app_pages/pilots/registry_page.py", "试点名录", ":material/apartment:", Permission.VIEW_PILOTS, "试点建设"),
+    PageSpec("app_pages/pilots/pilot_page.py", "试点详情", ":material/query_stats:",
+             (Permission.VIEW_PILOTS, Permission.REPORT), "试点建设"),
+    PageSpec("app_pages/pilots/annual_report.py", "年度总结", ":material/summarize:", Permission.REPORT, "试点建设"),
+    PageSpec("app_pages/pilots/report_review.py", "年度总结审核", ":material/task:", Permission.VIEW_PILOTS, "试点建设"),
+    PageSpec("app_pages/pilots/outcomes_page.py", "验收与评估结果", ":material/verified:", Permission.VIEW_PILOTS,
+             "试点建设"),
+    PageSpec("app_pages/pilots/awards_page.py", "追加奖励", ":material/workspace_premium:", Permission.VIEW_PILOTS,
+             "试点建设"),
     PageSpec("app_pages/expert/my_reviews.py", "我的评审", ":material/rate_review:", Permission.SCORE, "评审"),
     PageSpec("app_pages/expert/score.py", "评分", ":material/edit_note:", Permission.SCORE, "评审"),
     PageSpec("app_pages/system/users.py", "用户与角色", ":material/manage_accounts:", Permission.MANAGE_ACCOUNTS, "系统"),
@@ -208,21 +218,31 @@ def require_session() -> ActiveSession:
     return session
 
 
-def require_page(permission: Permission) -> Principal:
-    """The signed-in principal if they hold `permission` for the chosen batch; else an error, and the page stops."""
+def holds(principal: Principal, permission: Permission | tuple[Permission, ...] | None, batch_id: str | None) -> bool:
+    """Whether the principal holds the permission (any one of a tuple) for the batch; None: everyone signed in."""
+    if permission is None:
+        return True
+    wanted = permission if isinstance(permission, tuple) else (permission,)
+    return any(principal.can(p, batch_id) for p in wanted)
+
+
+def require_page(permission: Permission | tuple[Permission, ...]) -> Principal:
+    """The signed-in principal if they hold `permission` (any one of a tuple) for the chosen batch; else an error,
+    and the page stops."""
     session = require_session()
     if session.must_change_password:
         st.error("请先在“账号”页面修改初始密码。")
         st.stop()
     principal = session.principal
-    if not principal.can(permission, st.session_state.get(BATCH_KEY)):
-        st.error(f"您没有“{permission}”的权限，不能打开此页面。")
+    if not holds(principal, permission, st.session_state.get(BATCH_KEY)):
+        named = "”或“".join(permission) if isinstance(permission, tuple) else permission
+        st.error(f"您没有“{named}”的权限，不能打开此页面。")
         st.stop()
     return principal
 
 
 def pages_for(principal: Principal, batch_id: str | None) -> list[PageSpec]:
-    return [p for p in PAGES if p.permission is None or principal.can(p.permission, batch_id)]
+    return [p for p in PAGES if holds(principal, p.permission, batch_id)]
 
 
 CITY_REVIEW_PAGE = "app_pages/applying/city_review.py"

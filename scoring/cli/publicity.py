@@ -19,7 +19,7 @@ from scoring.publicity.confirmation import (
     letter_settings,
     save_letter_settings,
 )
-from scoring.documents.official import ListColumn
+from scoring.documents.official import NOTICE_COLUMNS, ListColumn
 from scoring.common.normalize import validated
 from scoring.publicity.objections import (
     Objection,
@@ -94,8 +94,8 @@ def _add_publicity(commands, common, printing) -> None:
     settings.add_argument("--issued-on", type=_day, help="落款日期（默认公示开始日期）")
     settings.add_argument("--basis", help="依据（“根据《……》”）")
     settings.add_argument("--procedure", help="评审程序的表述")
-    settings.add_argument("--columns", nargs="+", choices=[c.value for c in ListColumn], metavar="列",
-                          help="名单列：" + "、".join(c.value for c in ListColumn) + "（序号、单位名称总会显示）")
+    settings.add_argument("--columns", nargs="+", choices=[c.value for c in NOTICE_COLUMNS], metavar="列",
+                          help="名单列：" + "、".join(c.value for c in NOTICE_COLUMNS) + "（序号、单位名称总会显示）")
     for option, label in zip(CONTACT_OPTIONS, ("联系人", "联系电话", "传真", "电子邮箱", "通讯地址", "邮政编码")):
         settings.add_argument(f"--{option}", help=f"异议受理的{label}")
     settings.set_defaults(run=cmd_settings)

@@ -20,8 +20,10 @@ class ListColumn(StrEnum):
     CITY = "所在市"
     CREDIT_CODE = "统一社会信用代码"
     SCORE = "评审得分"
+    OUTCOME = "结果"  # an acceptance or evaluation result: not a column of the publicity notice
 
 
+NOTICE_COLUMNS = tuple(c for c in ListColumn if c is not ListColumn.OUTCOME)
 REQUIRED_COLUMNS = (ListColumn.ORDER, ListColumn.NAME)
 DEFAULT_COLUMNS = (ListColumn.ORDER, ListColumn.NAME, ListColumn.TYPE, ListColumn.CITY)
 
@@ -37,12 +39,14 @@ class ListedUnit(BaseModel):
     unit_type: str
     city: str
     final: Decimal | None = None
+    outcome: str = ""
 
     def cell(self, column: ListColumn) -> str:
         """The unit's text in a column of the list."""
         return {ListColumn.ORDER: str(self.order), ListColumn.NAME: self.unit_name, ListColumn.TYPE: self.unit_type,
                 ListColumn.CITY: self.city, ListColumn.CREDIT_CODE: self.credit_code,
-                ListColumn.SCORE: "" if self.final is None else f"{self.final:.2f}"}[column]
+                ListColumn.SCORE: "" if self.final is None else f"{self.final:.2f}",
+                ListColumn.OUTCOME: self.outcome}[column]
 
 
 class Contact(BaseModel):

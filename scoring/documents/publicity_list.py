@@ -11,7 +11,7 @@ from scoring.documents.spreadsheet import ListStyles, new_workbook
 
 SHEET_NAME = "公示名单"
 WIDTHS = {ListColumn.ORDER: 6, ListColumn.NAME: 40, ListColumn.TYPE: 16, ListColumn.CITY: 10,
-          ListColumn.CREDIT_CODE: 22, ListColumn.SCORE: 10}
+          ListColumn.CREDIT_CODE: 22, ListColumn.SCORE: 10, ListColumn.OUTCOME: 10}
 # Besides the formula starts, a leading tab or carriage return: some programs drop it on import and then read what
 # follows as a formula (OWASP, CSV injection).
 CSV_STARTS = (*FORMULA_STARTS, "\t", "\r")

@@ -69,6 +69,26 @@ _SENTENCES = re.compile(r"[。；;\n]")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _EACH_YEAR = re.compile(r"每年|年均|每年度")
 _CLAUSES = re.compile(r"[，,、]")
+_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、\s*(.*)$")
+# What the unit has done, not what it promises: “近三年共获得…”“已实现…”.
+_PAST = re.compile(r"近[一二两三四五]年|已(?:获得|实现|完成|转化|累计)|共获得|现有")
+
+
+def _promises(text: str) -> str:
+    """The plan without its 基本情况 section: the figures there are the unit's record, not its goals."""
+    kept, skipping = [], False
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            skipping = "基本情况" in heading.group(1)
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _about_the_past(sentence: str, first_year: int) -> bool:
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    return bool(_PAST.search(sentence)) or (bool(years) and max(years) < first_year)
 
 
 def _goal_in(clause: str) -> tuple[GoalKey, Decimal] | None:
@@ -82,9 +102,12 @@ def _goal_in(clause: str) -> tuple[GoalKey, Decimal] | None:
 
 def goals_from_text(text: str, first_year: int, last_year: int) -> list[PilotGoal]:
     """The goals a plan states as figures: “2024年转化专利60件” gives that year's; “每年…” every year's; any other
-    figure (“累计”“三年”) the whole period's. A figure the plan gives twice keeps its first statement."""
+    figure (“累计”“三年”) the whole period's. A figure the plan gives twice keeps its first statement. The 基本情况
+    section and sentences about the past (“近三年共获得…”, “截至2022年底…”) state no goal."""
     found: dict[tuple[GoalKey, int | None], PilotGoal] = {}
-    for sentence in _SENTENCES.split(text or ""):
+    for sentence in _SENTENCES.split(_promises(text or "")):
+        if _about_the_past(sentence, first_year):
+            continue
         years = [int(y) for y in _YEAR.findall(sentence) if first_year <= int(y) <= last_year]
         each_year = bool(_EACH_YEAR.search(sentence))
         for clause in _CLAUSES.split(sentence):
@@ -128,11 +151,13 @@ def goal_for(goals: Sequence[PilotGoal], key: GoalKey, year: int | None) -> Deci
     return next((g.value for g in goals if g.key is key and g.year == year), None)
 
 
-def period_goal(goals: Sequence[PilotGoal], key: GoalKey) -> Decimal | None:
+def period_goal(goals: Sequence[PilotGoal], key: GoalKey, years: Sequence[int] | None = None) -> Decimal | None:
     """The three years' goal: the total if the plan states one, else the sum of the yearly goals if every year has
-    one, else None."""
+    one (every one of `years` when given: a goal for one year only is no goal for the three), else None."""
     total = goal_for(goals, key, None)
     if total is not None:
         return total
-    yearly = [g.value for g in goals if g.key is key and g.year is not None]
-    return sum(yearly, Decimal(0)) if yearly else None
+    yearly = {g.year: g.value for g in goals if g.key is key and g.year is not None}
+    if not yearly or (years is not None and not set(years) <= set(yearly)):
+        return None
+    return sum(yearly.values(), Decimal(0))

@@ -208,21 +208,28 @@ def assign_numbers(storage: Storage, principal: Principal, round_id: str, settin
                    issued_on: date) -> dict[str, str]:
     """Give every confirmed unit without a number the next one of (prefix, year) in list order — never below the
     first sequence, never a number given before; units numbered earlier keep theirs."""
+    confirmation = required_confirmation(storage, principal, round_id)
+    return number_letters(storage, principal, round_id, settings, issued_on, [u.credit_code for u in confirmation.units])
+
+
+def number_letters(storage: Storage, principal: Principal, round_id: str, settings: LetterSettings, issued_on: date,
+                   codes: Sequence[str]) -> dict[str, str]:
+    """Give each unit of `codes` (in order) without a number of this round the next one of (prefix, year); any round's
+    letters — confirmation, acceptance, evaluation — draw on the same numbers, so none is given twice."""
     review_round = stored_round(storage, round_id)
     require(principal, Permission.MANAGE_ROUNDS, review_round.batch_id)
-    confirmation = required_confirmation(storage, principal, round_id)
     year = settings.number_year or issued_on.year
     numbered = document_numbers(storage, principal, round_id)
-    missing = [u for u in confirmation.units if u.credit_code not in numbered]
+    missing = [code for code in codes if code not in numbered]
     if not missing:
         return numbered
     with storage.transaction(principal.actor) as tx:
         sequence = max(store.last_sequence(tx, settings.prefix, year), settings.first_sequence - 1)
         given = []
-        for unit in missing:
+        for code in missing:
             sequence += 1
-            store.insert_document_number(tx, settings.prefix, year, sequence, round_id, unit.credit_code)
-            given.append({"credit_code": unit.credit_code, "number": document_number(settings.prefix, year, sequence)})
+            store.insert_document_number(tx, settings.prefix, year, sequence, round_id, code)
+            given.append({"credit_code": code, "number": document_number(settings.prefix, year, sequence)})
         tx.audit(ActionKind.LETTERS_NUMBER, round_entity(review_round.batch_id, round_id), "", {"assigned": given})
     return document_numbers(storage, principal, round_id)
 

@@ -17,6 +17,7 @@ from scoring.common.access import AccessDenied, Permission, Principal, require
 from scoring.common.errors import ReviewError
 from scoring.documents.official import (
     DEFAULT_COLUMNS,
+    NOTICE_COLUMNS,
     REQUIRED_COLUMNS,
     Contact,
     ListColumn,
@@ -66,7 +67,7 @@ class NoticeSettings(BaseModel):
     @field_validator("columns")
     @classmethod
     def _with_required_columns(cls, columns: list[ListColumn]) -> list[ListColumn]:
-        chosen = [c for c in ListColumn if c in columns or c in REQUIRED_COLUMNS]  # the canonical order, no repeats
+        chosen = [c for c in NOTICE_COLUMNS if c in columns or c in REQUIRED_COLUMNS]  # the canonical order, no repeats
         return chosen
 
 

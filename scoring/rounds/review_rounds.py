@@ -131,8 +131,15 @@ class ReviewRound(RoundSettings):
     @property
     def label(self) -> str:
         """How people name the round: 2023-01 遴选（评审组）, 2023-02 2024年度验收（分布式）."""
-        name = self.title or (f"{self.year}年{self.kind}" if self.year else str(self.kind))
+        name = self.title or self.year_and_kind
         return f"{self.round_id} {name}（{self.mode}）"
+
+    @property
+    def year_and_kind(self) -> str:
+        """2023年度验收, 2025年综合评估, 遴选."""
+        if self.year is None:
+            return str(self.kind)
+        return f"{self.year}{self.kind}" if self.kind.startswith("年度") else f"{self.year}年{self.kind}"
 
     @property
     def reviews_pilots(self) -> bool:
@@ -302,7 +309,12 @@ def get_round(storage: Storage, principal: Principal, round_id: str) -> ReviewRo
 def list_rounds(storage: Storage, principal: Principal, batch_id: str | None = None) -> list[ReviewRound]:
     """The rounds of one batch (or of all), newest batch first, each batch's rounds in the order created."""
     require(principal, Permission.VIEW_ASSIGNMENTS, batch_id)
-    return [ReviewRound.model_validate_json(data) for data in store.load_rounds_json(storage, batch_id)]
+    return stored_rounds(storage, batch_id)
+
+
+def stored_rounds(source: Storage | Transaction, batch_id: str | None = None) -> list[ReviewRound]:
+    """The rounds as stored, without a permission check: for domain functions that make their own."""
+    return [ReviewRound.model_validate_json(data) for data in store.load_rounds_json(source, batch_id)]
 
 
 def panel_from(data: dict) -> Panel:

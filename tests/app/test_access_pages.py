@@ -21,8 +21,9 @@ EXPERT_POOL_PAGES = {"experts.py", "conflicts.py", "rounds.py", "assignment.py",
 EXPERT_PAGES = {"my_reviews.py", "score.py", "account.py", "messages.py"}
 READ_PAGES = {"overview.py", "applications.py", "application_detail.py", "publicity_page.py", "account.py",
               "messages.py"}
-CITY_PAGES = READ_PAGES | {"city_review.py"}
-OBSERVER_PAGES = READ_PAGES | EXPERT_POOL_PAGES
+PILOT_READ_PAGES = {"registry_page.py", "pilot_page.py", "report_review.py", "outcomes_page.py", "awards_page.py"}
+CITY_PAGES = READ_PAGES | PILOT_READ_PAGES | {"city_review.py"}
+OBSERVER_PAGES = READ_PAGES | EXPERT_POOL_PAGES | PILOT_READ_PAGES
 STAFF_PAGES = OBSERVER_PAGES | {"import_page.py", "progress_page.py", "call.py"}
 
 
@@ -63,7 +64,10 @@ def test_every_page_of_the_navigation_exists_and_guards_itself():
         guarded = spec.path in (common.LOGIN_PAGE.path, common.SETUP_PAGE.path) or "common.require_page(" in source \
             or "common.require_session()" in source
         assert guarded, f"{spec.path} does not check the signed-in person"
-        if spec.permission is not None:
+        if isinstance(spec.permission, tuple):
+            named = ", ".join(f"Permission.{p.name}" for p in spec.permission)
+            assert f"common.require_page(({named}))" in source, spec.path
+        elif spec.permission is not None:
             assert f"common.require_page(Permission.{spec.permission.name})" in source, spec.path
 
 

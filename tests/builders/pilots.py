@@ -12,16 +12,17 @@ from pathlib import Path
 
 from scoring.common import clock
 from scoring.common.access import Grant, Principal, Role, UnitBinding
-from scoring.common.models import City
+from scoring.common.accounts import create_user
+from scoring.common.models import ActionKind, City
 from scoring.pilots.registry import Pilot, pilots
 from scoring.publicity.confirmation import LetterSettings, confirm_list, prepare_letters, save_letter_settings
 from scoring.publicity.notices import publish_notice
 from scoring.publicity.objections import (ObjectionDecision, ObjectionInput, ObjectorKind, decide_objection,
                                           register_objection)
-from scoring.storage import Storage
+from scoring.storage import Storage, applying_store
 from tests.builders.databases import built, opened_copy
 from tests.builders.publicity import SETTINGS, shortlisted_database
-from tests.builders.rounds import STAFF
+from tests.builders.rounds import ADMIN, STAFF
 
 ROUND = "2023-01"
 CONFIRMED_ON = date(2023, 6, 20)
@@ -78,3 +79,25 @@ def unit_account(pilot: Pilot) -> Principal:
 def city_account(city: str, login: str = "city") -> Principal:
     return Principal(login=login, display_name=f"{city}知识产权局",
                      grants=(Grant(role=Role.CITY, city=City(city)),))
+
+
+def unit_login(storage: Storage, pilot: Pilot) -> str:
+    """An applicant account in the database bound to the pilot's unit (as an invitation makes it); its login."""
+    login = pilot.credit_code.lower()
+    create_user(storage, ADMIN, login, pilot.unit_name, [Grant(role=Role.APPLICANT, batch_id=pilot.batch_id)])
+    bind_to_pilot(storage, login, pilot)
+    return login
+
+
+def bind_to_pilot(storage: Storage, login: str, pilot: Pilot) -> None:
+    """Bind an applicant account to the pilot's unit, as an invitation does."""
+    with storage.transaction(ADMIN.actor) as tx:
+        applying_store.bind_unit(tx, login, UnitBinding(unit_name=pilot.unit_name, credit_code=pilot.credit_code,
+                                                        city=City(pilot.city)))
+        tx.audit(ActionKind.APPLY_UNIT_BIND, f"user/{login}", "申报单位账号", {"credit_code": pilot.credit_code})
+
+
+def city_login(storage: Storage, city: str, login: str) -> str:
+    """A city bureau's account in the database; its login."""
+    create_user(storage, ADMIN, login, f"{city}知识产权局", [Grant(role=Role.CITY, city=City(city))])
+    return login

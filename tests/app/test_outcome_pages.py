@@ -1,0 +1,71 @@
+"""验收与评估结果 page: staff see each pilot's score, report and proposed outcome with its rule, decide all as
+proposed, change one with a reason, publish, and download the files; an observer reads without forms; a city bureau
+is sent to the pilot's page."""
+from __future__ import annotations
+
+import pytest
+
+from app_pages.widgets import common
+from scoring.common.access import Grant, Role
+from scoring.common.models import City, PilotStatus
+from scoring.pilots import registry
+from tests.app.conftest import ROOT, page_as, table
+from tests.builders.databases import copy_to
+from tests.builders.pilot_rounds import accepted_database
+from tests.builders.rounds import STAFF
+
+PAGE = "outcomes_page.py"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORING_DB", str(copy_to(accepted_database(), tmp_path / "review.duckdb")))
+    monkeypatch.chdir(ROOT)
+    return common.storage()
+
+
+def test_staff_see_the_proposals_with_their_rules(store):
+    at = page_as(store, PAGE)
+
+    shown = table(at, "建议结果")
+    assert list(shown["建议结果"]) == ["优秀", "合格", "不合格", "合格", "不合格"]
+    assert list(shown["年度总结"]).count("未报送") == 1
+    assert "最终得分 89 分，不低于 75 分、低于 90 分为“合格”" in list(shown["依据"])
+    assert {"按建议结果决定", "记录决定", "保存认定", "公布结果"} <= {b.label for b in at.button}
+
+
+def test_deciding_all_as_proposed_sets_the_statuses_and_offers_the_files(store):
+    at = page_as(store, PAGE)
+    at.text_input(key="bulk_rectify").input("补报年度工作总结")
+    at.text_input(key="bulk_reason").input("验收会议研究")
+    next(b for b in at.button if b.label == "按建议结果决定").click().run()
+
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    shown = table(at, "决定结果")
+    assert list(shown["决定结果"]) == ["优秀", "合格", "不合格", "合格", "不合格"]
+    assert list(shown["整改要求"]).count("补报年度工作总结") == 2
+    statuses = [p.status for p in registry.pilots(store, STAFF, "2023")]
+    assert statuses.count(PilotStatus.RECTIFYING) == 2
+    assert "results_download" in {d.key for d in at.get("download_button")}
+
+
+def test_a_different_outcome_without_a_reason_is_refused_in_chinese(store):
+    at = page_as(store, PAGE)
+    at.selectbox(key="single_outcome").set_value("基本合格")
+    next(b for b in at.button if b.label == "记录决定").click().run()
+
+    assert any("须单独写明理由" in e.value for e in at.error)
+    assert not at.exception
+
+
+def test_an_observer_reads_the_proposals_without_any_form(store):
+    at = page_as(store, PAGE, Grant(role=Role.OBSERVER), login="watch")
+
+    assert list(table(at, "建议结果")["建议结果"])[0] == "优秀"
+    assert not [b for b in at.button if b.label in ("按建议结果决定", "记录决定", "公布结果")]
+
+
+def test_a_city_bureau_is_pointed_to_the_pilot_page(store):
+    at = page_as(store, PAGE, Grant(role=Role.CITY, city=City.SHENYANG), login="sy")
+
+    assert not at.dataframe and any("试点详情" in i.value for i in at.info)
