@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from app_pages.widgets import application_view, common, sheet_view
+from app_pages.widgets import application_view, common, report_view, sheet_view
 from app_pages.widgets.live_text import live_text, text_of
 from scoring.review import score_sheets
 from scoring.common.access import Permission
@@ -140,10 +140,28 @@ def attachment_content(attachment):
 
 def application_pane() -> None:
     app = ctx.application
+    if review_round.reviews_pilots:
+        report_pane()
+        return
     tabs = st.tabs(["近三年数据", "三年建设方案", *application_view.SECTIONS])
     with tabs[0]:
         st.caption(f"{app.basic.unit_type}｜{app.recommendation.city}｜统一社会信用代码 {app.credit_code}")
         application_view.show_figures(app, batch, wrap=True)
+    with tabs[1]:
+        application_view.show_plan(app, attachment_content, key_prefix="plan", height=PANE_HEIGHT - 160)
+    application_view.show_sections(tabs[2:], app, attachment_content, key_prefix="attachment")
+
+
+def report_pane() -> None:
+    """A yearly acceptance or final evaluation: the pilot's report of the year first, then its plan and form."""
+    app = ctx.application
+    tabs = st.tabs([f"{review_round.year}年度工作总结", "三年建设方案", *application_view.SECTIONS])
+    with tabs[0]:
+        st.caption(f"{app.basic.unit_type}｜{app.recommendation.city}｜统一社会信用代码 {app.credit_code}")
+        if ctx.report is None:
+            st.warning(f"该试点未报送 {review_round.year} 年度工作总结。", icon=":material/warning:")
+        else:
+            report_view.show_report(ctx.report, with_problems=False)
     with tabs[1]:
         application_view.show_plan(app, attachment_content, key_prefix="plan", height=PANE_HEIGHT - 160)
     application_view.show_sections(tabs[2:], app, attachment_content, key_prefix="attachment")

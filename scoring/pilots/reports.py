@@ -456,6 +456,13 @@ def report_in_force(storage: Storage, principal: Principal, batch_id: str, credi
     return _version(found[0], find_report_call(storage, batch_id, year)) if found else None
 
 
+def report_under_review(storage: Storage, batch_id: str, credit_code: str, year: int) -> ReportVersion | None:
+    """The report in force a yearly acceptance or final round reviews, read for the expert it is assigned to (the
+    scoring stage checked the assignment)."""
+    found = report_store.in_force_of_year(storage, batch_id, year, credit_code)
+    return _version(found[0], find_report_call(storage, batch_id, year)) if found else None
+
+
 def reports_of_year(storage: Storage, principal: Principal, batch_id: str, year: int) -> dict[str, ReportVersion]:
     """The report in force of every pilot of the batch the principal may see, by credit code (one query)."""
     visible = {p.credit_code for p in pilots(storage, principal, batch_id)}

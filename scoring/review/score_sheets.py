@@ -24,6 +24,7 @@ from scoring.common.models import (
     compact_code,
 )
 from scoring.common.normalize import explain_validation_error
+from scoring.pilots.reports import ReportVersion, report_under_review
 from scoring.rounds.review_rounds import ReviewRound, RoundError, round_rubric, stored_round
 from scoring.review.rubrics import Rubric, on_grid, points_text
 from scoring.storage import Storage, Transaction
@@ -564,6 +565,7 @@ class ReviewContext(BaseModel):
     rubric: Rubric
     application: Application
     sheet: ScoreSheet
+    report: ReportVersion | None = None  # a yearly acceptance or final round: the pilot's report of the year
 
 
 def review_context(storage: Storage, principal: Principal, round_id: str, credit_code: str) -> ReviewContext:
@@ -573,5 +575,7 @@ def review_context(storage: Storage, principal: Principal, round_id: str, credit
     application = storage.get_application(review_round.batch_id, sheet.credit_code)
     if application is None:
         raise ScoringError(f"批次 {review_round.batch_id} 中没有该申报书。")
+    report = (report_under_review(storage, review_round.batch_id, sheet.credit_code, review_round.year)
+              if review_round.reviews_pilots else None)
     return ReviewContext(review_round=review_round, rubric=round_rubric(storage, review_round),
-                         application=application, sheet=sheet)
+                         application=application, sheet=sheet, report=report)

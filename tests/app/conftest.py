@@ -71,10 +71,11 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at
 
 
-def page_as(store: Storage, page: str, *grants: Grant, login: str = "tester", prepare=None) -> AppTest:
+def page_as(store: Storage, page: str, *grants: Grant, login: str = "tester", prepare=None,
+            expert_id: str | None = None) -> AppTest:
     """A page run on its own (as the navigation runs it) for a person signed in with these grants (staff if none),
     on the newest batch; `prepare(at)` may set session state before the run."""
-    create_person(store, login, "测试员", *(grants or (Grant(role=Role.STAFF),)))
+    create_person(store, login, "测试员", *(grants or (Grant(role=Role.STAFF),)), expert_id=expert_id)
     at = AppTest.from_file(str(ROOT / page_file(page)), default_timeout=60)
     at.session_state[common.SESSION_KEY] = accounts.login(store, login, PASSWORD)
     at.session_state[common.BATCH_KEY] = store.latest_batch().batch_id

@@ -11,7 +11,10 @@ from scoring.common.models import City, PilotStatus
 from scoring.pilots import registry
 from tests.app.conftest import ROOT, page_as, table
 from tests.builders.databases import copy_to
-from tests.builders.pilot_rounds import accepted_database
+from streamlit.testing.v1 import AppTest
+
+from tests.builders.pilot_rounds import SILENT, acceptance_round, accepted_database
+from tests.builders.pilots import the_pilots
 from tests.builders.rounds import STAFF
 
 PAGE = "outcomes_page.py"
@@ -69,3 +72,22 @@ def test_a_city_bureau_is_pointed_to_the_pilot_page(store):
     at = page_as(store, PAGE, Grant(role=Role.CITY, city=City.SHENYANG), login="sy")
 
     assert not at.dataframe and any("试点详情" in i.value for i in at.info)
+
+
+def expert_score_page(store, code: str, login: str) -> AppTest:
+    """The score page of the acceptance round for an expert assigned to the pilot, signed in as `login`."""
+    from scoring.storage import round_store
+    round_id = acceptance_round(store).round_id
+    expert = next(p.expert_id for p in round_store.current_pairs(store, round_id) if p.credit_code == code)
+    return page_as(store, "score.py", Grant(role=Role.EXPERT), login=login, expert_id=expert,
+                   prepare=lambda at: common.select_task(at.session_state, round_id, code))
+
+
+def test_an_expert_of_the_acceptance_round_reads_the_pilots_report_of_the_year(store):
+    pilots = the_pilots(store)
+    at = expert_score_page(store, pilots[0].credit_code, "first")
+
+    assert [t.label for t in at.tabs][:2] == ["2023年度工作总结", "三年建设方案"]
+    assert any("本年度完成运营中心建设" in m.value for m in at.markdown)
+    silent = expert_score_page(store, pilots[SILENT].credit_code, "second")
+    assert any("未报送 2023 年度工作总结" in w.value for w in silent.warning)
