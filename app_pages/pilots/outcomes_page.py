@@ -128,7 +128,7 @@ def single_form() -> None:
 def publish_form() -> None:
     with st.form("outcome_publish_form"):
         st.markdown("**公布结果**（全部试点决定后；公布后试点单位可查看本单位结果，结果不能再改）")
-        reason = st.text_input("理由（必填）", key="publish_reason")
+        reason = st.text_input("公布理由（必填）", key="publish_reason")
         if st.form_submit_button("公布结果", disabled=decided < len(proposals)):
             with common.shown_errors():
                 outcomes.publish_outcomes(store, principal, round_id, reason)

@@ -18,6 +18,7 @@ from scoring.pilots import registry
 from scoring.pilots.registry import Pilot, PilotError
 from scoring.pilots.reports import ReportStatus, reports_of_year
 from scoring.publicity import confirmation
+from scoring.publicity.notices import BASIS
 from scoring.results.ranking import RankingRow, round_ranking
 from scoring.review.rubrics import Outcomes, points_text
 from scoring.rounds.review_rounds import ReviewRound, round_entity, round_rubric, stored_round, stored_rounds
@@ -351,10 +352,11 @@ def compose_outcome_letter(review_round: ReviewRound, settings: confirmation.Let
                            issued_on: date) -> LetterDocument:
     """One pilot's letter: the result with its score, and what to rectify and by when if the result asks for it."""
     score = f"，得分 {points_text(proposal.score)} 分" if proposal.score is not None else ""
-    opening = [f"根据《{PROGRAM_TITLE}工作方案》，省知识产权局组织专家对你单位{review_round.year}年度试点工作进行了"
-               f"{review_round.kind}，经会议研究，现将结果通知如下："]
+    opening = [f"{BASIS}，省知识产权局组织专家对你单位{review_round.year}年度试点工作进行了{review_round.kind}，"
+               "经会议研究，现将结果通知如下："]
+    why = f"依据：{proposal.rule}。" if proposal.misused or not proposal.reported else ""
     sections = [Section(heading=f"一、{review_round.kind}结果", paragraphs=[Paragraph(
-        text=f"你单位{review_round.year_and_kind}结果为“{decided.outcome}”{score}。")])]
+        text=f"你单位{review_round.year_and_kind}结果为“{decided.outcome}”{score}。{why}")])]
     if decided.rectify:
         sections.append(Section(heading="二、整改要求", paragraphs=[
             Paragraph(text=decided.rectify),

@@ -56,9 +56,11 @@ class PilotDetail(BaseModel):
 
 def report_versions(storage: Storage, principal: Principal, pilot: Pilot) -> list[ReportVersion]:
     """Every submitted version of the pilot's yearly reports, oldest first; a draft (version 0) only for the unit's
-    own account: nobody else reads what it has not submitted."""
+    own account (nobody else reads what it has not submitted) and only while it differs from what it submitted."""
     own = principal.unit is not None and principal.unit.credit_code == pilot.credit_code
-    return [v for v in year_reports(storage, principal, pilot.batch_id, pilot.credit_code) if v.version >= 1 or own]
+    versions = year_reports(storage, principal, pilot.batch_id, pilot.credit_code)
+    newest = {v.report.year: v.report for v in versions if v.version >= 1}  # oldest first: the last one wins
+    return [v for v in versions if v.version >= 1 or (own and newest.get(v.report.year) != v.report)]
 
 
 def pilot_detail(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> PilotDetail:

@@ -227,9 +227,11 @@ class Outcomes(RubricModel):
         return max((b for b in self.bands if score >= b.min), key=lambda b: b.min)
 
     def rule_text(self, band: OutcomeBand) -> str:
+        """The band's range in words: “不低于 75 分、低于 90 分为“合格””, “低于 60 分为“不合格””."""
         higher = [b.min for b in self.bands if b.min > band.min]
-        upper = f"、低于 {points_text(min(higher))} 分" if higher else ""
-        return f"不低于 {points_text(band.min)} 分{upper}为“{band.label}”"
+        parts = ([f"不低于 {points_text(band.min)} 分"] if band.min > 0 else []) + \
+            ([f"低于 {points_text(min(higher))} 分"] if higher else [])
+        return f"{'、'.join(parts) or '任何得分'}为“{band.label}”"
 
 
 class Rubric(RubricModel):

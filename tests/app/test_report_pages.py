@@ -1,4 +1,4 @@
-"""年度总结 and 年度总结审核 as AppTest: a pilot unit fills and submits its yearly report; its city bureau returns it
+"""年度工作总结 and 年度工作总结审核 as AppTest: a pilot unit fills and submits its yearly report; its city bureau returns it
 with its opinion or agrees; staff see the status table and open the call; a unit cannot open the review page."""
 from __future__ import annotations
 

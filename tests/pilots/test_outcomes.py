@@ -222,6 +222,8 @@ def test_each_decided_pilot_gets_a_numbered_letter_with_its_result_and_rectifica
     assert letter.sections[1].heading == "二、整改要求"
     assert letter.sections[1].paragraphs[1].text.startswith("请于2024年3月31日前完成整改")
     assert letter.copy_to == ["沈阳市知识产权局"]
+    [silent] = [item for item in letters if item.credit_code == the_pilots(storage)[SILENT].credit_code]
+    assert silent.sections[0].paragraphs[0].text.endswith("依据：未报送年度工作总结，无论得分均为“不合格”。")
     assert outcome_letters(storage, STAFF, round_id, date(2024, 1, 21))[0].number == letters[0].number
 
 

@@ -42,7 +42,8 @@ def test_each_years_status_is_its_last_change_and_blank_without_one(storage, pil
     assert row.by_year == {2023: PilotStatus.BUILDING, 2024: PilotStatus.BUILDING, 2025: None}
 
 
-def test_the_figures_come_from_the_submitted_report_and_a_draft_is_only_the_units_own(storage, pilot, monkeypatch):
+def test_the_figures_come_from_the_submitted_report_and_a_changed_draft_is_only_the_units_own(storage, pilot,
+                                                                                              monkeypatch):
     frozen_clock(monkeypatch, datetime(2023, 12, 1, 10, 0))
     r.open_report_call(storage, STAFF, "2023", 2023, datetime(2024, 1, 31, 17), datetime(2024, 2, 15, 17), "报送总结")
     unit = unit_account(pilot)
@@ -56,7 +57,8 @@ def test_the_figures_come_from_the_submitted_report_and_a_draft_is_only_the_unit
         (2023, True, 40, 1), (2024, False, None, None), (2025, False, None, None)]
     assert [(v.report.year, v.version) for v in staff.versions] == [(2023, 1)]
     own = pilot_detail(storage, unit, "2023", pilot.credit_code)
-    assert sorted((v.report.year, v.version) for v in own.versions) == [(2023, 0), (2023, 1), (2024, 0)]
+    # the 2023 draft is what was submitted: only the 2024 draft is shown beside the submitted version
+    assert sorted((v.report.year, v.version) for v in own.versions) == [(2023, 1), (2024, 0)]
     assert own.progress.year(2024).reported is False
 
 
