@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import go_to, running_app, set_own_password, shot, sign_in
 
@@ -66,7 +67,9 @@ def applying_url(applying_db):
 
 
 def send_tab(page) -> None:
-    page.get_by_role("tab", name="推荐函与报送").click()
+    tab = page.get_by_role("tab", name="推荐函与报送")
+    expect(tab).to_have_count(1)  # while a rerun draws the page, the tabs of the run before are still there
+    tab.click()
 
 
 def sign_out(page) -> None:
