@@ -28,7 +28,8 @@ def add_actions(actions, options: Options) -> None:
         sub = actions.add_parser(name, parents=[common, printing], help=helptext, description=helptext + "。")
         sub.add_argument("batch", help="批次编号")
         sub.add_argument("year", type=int, help="年度")
-        sub.add_argument("--outcomes", type=Path, help="年度验收结果文件（JSON/YAML：统一社会信用代码 → 结果）")
+        sub.add_argument("--outcomes", type=Path, help="年度验收结果文件（JSON/YAML：统一社会信用代码 → 结果）；"
+                                                       "不给出结果和违规试点时，取该年度“年度验收”轮次的会议决定与资金认定")
         sub.add_argument("--outcome", action="append", default=[], metavar="代码=结果",
                          help="一个试点的年度验收结果，如 12210000XXXXXXXXXX=合格（可重复）")
         sub.add_argument("--misused", action="append", default=[], metavar="代码",
@@ -87,8 +88,12 @@ def _reports(args) -> dict[str, AnnualReport] | None:
 
 
 def _computations(storage: Storage, args) -> list[awards.AwardComputation]:
-    return awards.preview_awards(storage, principal(args), args.batch, args.year, _outcomes(args),
-                                 {code.strip().upper() for code in args.misused}, reports=_reports(args))
+    who = principal(args)
+    if args.outcomes or args.outcome or args.misused:
+        outcomes, misused = _outcomes(args), {code.strip().upper() for code in args.misused}
+    else:
+        outcomes, misused = awards.acceptance_inputs(storage, who, args.batch, args.year)
+    return awards.preview_awards(storage, who, args.batch, args.year, outcomes, misused, reports=_reports(args))
 
 
 def _lines(computations: list[awards.AwardComputation]) -> str:

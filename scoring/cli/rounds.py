@@ -40,6 +40,7 @@ def _add_round(commands, common, printing, batch_arg) -> None:
                                             "评审组方式的评审组请在“评审轮次”页面或用 round panel 设置。")
     create.add_argument("--kind", required=True, choices=list(KIND_NAMES), metavar="类型",
                         help="评审类型：遴选 / 年度验收 / 综合评估（或 selection / annual / final）")
+    create.add_argument("--year", type=int, help="验收/评估年度（年度验收、综合评估必填）")
     create.add_argument("--rubric", required=True, help="评分标准编号，如 selection-2023")
     create.add_argument("--mode", default="distributed", choices=list(MODE_NAMES), metavar="方式",
                         help="分配方式：分布式 / 评审组（或 distributed / panel，默认分布式）")
@@ -109,7 +110,7 @@ def cmd_round_create(args) -> int:
             args.max_load = max(high, args.min_load) if args.max_load is None else args.max_load
         settings = review_rounds.round_settings({
             "batch_id": batch.batch_id, "title": args.title, "kind": KIND_NAMES[args.kind], "rubric_id": args.rubric,
-            "opens_at": args.opens, "closes_at": args.closes, "mode": MODE_NAMES[args.mode],
+            "year": args.year, "opens_at": args.opens, "closes_at": args.closes, "mode": MODE_NAMES[args.mode],
             "experts_per_application": args.k, "min_load": args.min_load, "max_load": args.max_load,
             "rules": {"same_city": args.same_city}})
         created = review_rounds.create_round(storage, principal(args), settings, args.reason)

@@ -36,8 +36,8 @@ class RegistryRow(BaseModel):
 
 def registry_rows(storage: Storage, principal: Principal, batch_id: str | None = None) -> list[RegistryRow]:
     """Every pilot the principal may see (of one batch, or of all), with its status per year."""
-    return [RegistryRow(pilot=p, by_year=status_by_year(p, registry.status_history(storage, principal, p.batch_id,
-                                                                                    p.credit_code)))
+    histories = registry.status_histories(storage, principal, batch_id)
+    return [RegistryRow(pilot=p, by_year=status_by_year(p, histories.get((p.batch_id, p.credit_code), [])))
             for p in registry.pilots(storage, principal, batch_id)]
 
 

@@ -167,16 +167,17 @@ def get_pilot(storage: Storage, principal: Principal, batch_id: str, credit_code
 def pilot_codes_under_review(storage: Storage, batch_id: str, year: int) -> set[str]:
     """The credit codes of the batch's pilots a round of `year` reviews: in their period that year and not ended
     (撤销, or 未通过 in an earlier year). Read without a principal: the round's own functions check access."""
+    histories = store.batch_histories(storage, batch_id)
     return {r.credit_code for r in store.pilots(storage, batch_id=batch_id)
-            if r.first_year <= year <= r.last_year and not _ended_before(storage, r, year)}
+            if r.first_year <= year <= r.last_year
+            and not _ended_before(histories.get((batch_id, r.credit_code), []), year)}
 
 
-def _ended_before(storage: Storage, record: store.PilotRecord, year: int) -> bool:
+def _ended_before(history: list[store.StatusRecord], year: int) -> bool:
     """Revoked in or before the year, or failed in an earlier year (a failure decided by this year's own round
     leaves the pilot in it)."""
     return any((status is PilotStatus.REVOKED and c.year <= year) or (status is PilotStatus.FAILED and c.year < year)
-               for c in store.status_history(storage, record.batch_id, record.credit_code)
-               for status in [PilotStatus(c.status)])
+               for c in history for status in [PilotStatus(c.status)])
 
 
 def own_pilots(storage: Storage, principal: Principal) -> list[Pilot]:
@@ -191,6 +192,16 @@ def status_history(storage: Storage, principal: Principal, batch_id: str, credit
     return [StatusChange(year=r.year, status=PilotStatus(r.status), reason=r.reason, changed_at=r.changed_at,
                          changed_by=r.changed_by)
             for r in store.status_history(storage, pilot.batch_id, pilot.credit_code)]
+
+
+def status_histories(storage: Storage, principal: Principal,
+                     batch_id: str | None = None) -> dict[tuple[str, str], list[StatusChange]]:
+    """The status history of every pilot the principal may see (of one batch, or of all), by (batch, credit code),
+    read in one query."""
+    visible = {(p.batch_id, p.credit_code) for p in pilots(storage, principal, batch_id)}
+    return {key: [StatusChange(year=r.year, status=PilotStatus(r.status), reason=r.reason, changed_at=r.changed_at,
+                               changed_by=r.changed_by) for r in records]
+            for key, records in store.batch_histories(storage, batch_id).items() if key in visible}
 
 
 def pilot_goals(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> list[PilotGoal]:

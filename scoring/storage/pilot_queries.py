@@ -27,6 +27,11 @@ SELECT_STATUS_HISTORY = """
     WHERE batch_id = ? AND credit_code = ? ORDER BY change_id
 """
 UPDATE_LETTER = "UPDATE pilots SET letter_number = ?, funding_wan = ? WHERE batch_id = ? AND credit_code = ?"
+# Every status change of a batch's pilots (or of every batch), oldest first.
+SELECT_BATCH_HISTORY = """
+    SELECT credit_code, batch_id, year, status, reason, changed_at, changed_by FROM pilot_statuses
+    WHERE ($batch_id IS NULL OR batch_id = $batch_id) ORDER BY change_id
+"""
 SELECT_GOALS = "SELECT data FROM pilot_goals WHERE batch_id = ? AND credit_code = ?"
 UPSERT_GOALS = """
     INSERT INTO pilot_goals (batch_id, credit_code, data, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)

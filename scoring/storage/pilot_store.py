@@ -62,6 +62,14 @@ def status_history(source: Source, batch_id: str, credit_code: str) -> list[Stat
     return [StatusRecord(*row) for row in rows(source, q.SELECT_STATUS_HISTORY, [batch_id, credit_code])]
 
 
+def batch_histories(source: Source, batch_id: str | None = None) -> dict[tuple[str, str], list[StatusRecord]]:
+    """Every status change of the batch's pilots (or of all), oldest first, by (batch, credit code)."""
+    found: dict[tuple[str, str], list[StatusRecord]] = {}
+    for code, batch, *rest in rows(source, q.SELECT_BATCH_HISTORY, {"batch_id": batch_id}):
+        found.setdefault((batch, code), []).append(StatusRecord(*rest))
+    return found
+
+
 def goals(source: Source, batch_id: str, credit_code: str) -> list[dict] | None:
     found = first(source, q.SELECT_GOALS, [batch_id, credit_code])
     return json.loads(found[0]) if found else None

@@ -53,3 +53,26 @@ def test_a_decision_against_the_proposal_without_a_reason_is_refused(capsys, db)
     status = main(["pilot", "decide", "2023-02", "--pilot", f"{code}=优秀", "--reason", "会议", *base])
 
     assert status == 1 and "须单独写明理由" in capsys.readouterr().err
+
+
+def test_a_yearly_round_is_created_for_its_year_and_the_award_preview_takes_the_years_decisions(capsys, db):
+    from scoring.pilots.awards import save_standard
+    from scoring.storage import Storage
+    from tests.builders.awards import standard
+    from tests.builders.rounds import STAFF
+
+    base = ("--db", db, "--actor", "staff")
+    status, created = run_json(capsys, "round", "create", "--batch", "2023", "--kind", "annual", "--year", "2024",
+                               "--rubric", "annual-acceptance", "--k", "3", "--min", "0", "--max", "3", *base)
+    assert status == 0 and created["year"] == 2024 and created["round_id"] == "2023-03"
+
+    _, proposals = run_json(capsys, "pilot", "outcomes", "2023-02", *base)
+    assert run_json(capsys, "pilot", "decide", "2023-02", "--as-proposed", "--rectify", "补齐材料",
+                    "--rectify-by", "2024-03-31", "--reason", "验收会议研究", *base)[0] == 0
+    with Storage(db) as storage:
+        save_standard(storage, STAFF, 2023, standard(), "按2023年奖补标准设置")
+    status, preview = run_json(capsys, "pilot", "award-preview", "2023", "2023", *base)
+
+    outcomes = {p["credit_code"]: p["proposed"] for p in proposals}
+    assert status == 0 and all(c["outcome"] == outcomes[c["pilot"]["credit_code"]] for c in preview)
+    assert [c["eligible"] for c in preview].count(True) == 3  # 优秀, 合格, 合格

@@ -1,9 +1,11 @@
-"""Benchmark of the extra award (追加奖励): N pilots × 3 years of yearly reports built in memory (seeded), the awards of
-each year computed with the pure compute_awards under a standard with a cap and a total budget that scales.
+"""Benchmark of the pilots' three years: N pilots × 3 years of yearly reports built in memory (seeded); each pilot's
+figures aggregated against its goals (pilot_progress) and the awards of each year computed (compute_awards, with a
+cap and a total budget that scales), both pure.
 
-Prints the time of one year's computation (median of several runs) and per pilot; then, in a temporary copy of the
-test pilots database grown to N pilots, the N × 3 reports stored as submitted versions, and the time of reading one
-year's in-force reports (reports_of_year) and of the whole preview from storage (preview_awards).
+Then, in a temporary copy of the test pilots database grown to N pilots, the N × 3 reports stored as submitted
+versions, and the time of: reading one year's in-force reports (reports_of_year), the whole award preview from
+storage (preview_awards), the registry's rows with each year's status (试点名录), and one pilot's page data
+(pilot_detail, for a sample of pilots).
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ def main() -> None:
     parser.add_argument("--no-storage", action="store_true", help="只测纯计算")
     args = parser.parse_args()
     pilots, reports, outcomes, misused = world(args.pilots)
+    bench_progress(pilots, reports, args.runs)
     bench_compute(pilots, reports, outcomes, misused, args.runs)
     if not args.no_storage:
         bench_storage(pilots, reports, outcomes, misused, args.runs)
@@ -77,6 +80,27 @@ def world(count: int, seed: int = 14):
     return pilots, reports, outcomes, misused
 
 
+def bench_progress(pilots, reports, runs: int) -> None:
+    from scoring.common.models import AmountBasis
+    from scoring.pilots.goals import GoalKey, PilotGoal
+    from scoring.pilots.progress import pilot_progress
+
+    goals = [PilotGoal(key=GoalKey.CONVERTED, value=Decimal(30), year=y) for y in YEARS] + \
+        [PilotGoal(key=GoalKey.AMOUNT, value=Decimal(500))]
+    by_pilot = {p.credit_code: {y: reports[y][p.credit_code] for y in YEARS if p.credit_code in reports[y]}
+                for p in pilots}
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        found = [pilot_progress(p, goals, by_pilot[p.credit_code], AmountBasis.CONTRACT) for p in pilots]
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    behind = sum(any(y.behind_goal.values()) for progress in found for y in progress.years)
+    print(f"pilot_progress: {len(pilots)} pilots × {len(YEARS)} years aggregated in {median * 1000:.1f} ms "
+          f"({median / len(pilots) * 1e6:.0f} µs per pilot); {behind} of {len(pilots) * len(YEARS)} pilot-years "
+          "behind a yearly goal")
+
+
 def bench_compute(pilots, reports, outcomes, misused, runs: int) -> None:
     from scoring.pilots.awards import compute_awards
 
@@ -99,6 +123,7 @@ def bench_storage(pilots, reports, outcomes, misused, runs: int) -> None:
     from scoring.common.access import Grant, Principal, Role
     from scoring.common.models import ActionKind
     from scoring.pilots.awards import preview_awards, save_standard
+    from scoring.pilots.pilot_detail import pilot_detail, registry_rows
     from scoring.pilots.reports import reports_of_year
     from scoring.storage import pilot_store, report_store
     from scoring.storage.store import Storage
@@ -125,9 +150,13 @@ def bench_storage(pilots, reports, outcomes, misused, runs: int) -> None:
             inserted = time.perf_counter() - started
             print(f"storage: {len(pilots)} pilots and {stored} reports inserted in {inserted:.2f} s")
             save_standard(storage, staff, 2023, the_standard(2023), "基准测试")
+            sample = [p.credit_code for p in pilots[::20]]
             for label, run in (("reports_of_year(2023)", lambda: reports_of_year(storage, staff, "2023", 2023)),
                                ("preview_awards(2023), reports read", lambda: preview_awards(
-                                   storage, staff, "2023", 2023, outcomes[2023], misused[2023]))):
+                                   storage, staff, "2023", 2023, outcomes[2023], misused[2023])),
+                               ("registry_rows (试点名录)", lambda: registry_rows(storage, staff, "2023")),
+                               (f"pilot_detail × {len(sample)} pilots (试点详情)", lambda: [
+                                   pilot_detail(storage, staff, "2023", code) for code in sample])):
                 times = []
                 for _ in range(runs):
                     t = time.perf_counter()
