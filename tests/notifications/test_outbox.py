@@ -4,7 +4,6 @@ import pytest
 
 from scoring.common.models import ActionKind
 from scoring.notifications import addresses, outbox
-from scoring.notifications.mailer import MailError
 from scoring.notifications.notices import NoticeError, NoticeKind
 from scoring.notifications.outbox import MAX_ATTEMPTS, NO_ADDRESS, NO_MAIL_SERVER, NoticeState, deliver_pending
 from tests.builders.clock import frozen_clock
