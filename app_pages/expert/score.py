@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from app_pages.widgets import application_view, common, report_view, sheet_view
+from app_pages.widgets import application_view, common, pilot_charts, report_view, sheet_view
 from app_pages.widgets.live_text import live_text, text_of
 from scoring.review import score_sheets
 from scoring.common.access import Permission
@@ -152,10 +152,23 @@ def application_pane() -> None:
     application_view.show_sections(tabs[2:], app, attachment_content, key_prefix="attachment")
 
 
+def three_years_pane(progress) -> None:
+    """A final evaluation: the three years' figures against the year's goals and the plan's goals."""
+    st.altair_chart(pilot_charts.converted_chart(progress), width="stretch", key="review_chart_converted")
+    st.dataframe(pilot_charts.year_table(progress), hide_index=True)
+    st.markdown("**三年累计对照目标**")
+    st.dataframe(pilot_charts.period_table(progress), hide_index=True)
+
+
 def report_pane() -> None:
     """A yearly acceptance or final evaluation: the pilot's report of the year first, then its plan and form."""
     app = ctx.application
-    tabs = st.tabs([f"{review_round.year}年度工作总结", "三年建设方案", *application_view.SECTIONS])
+    three_years = ["三年对照目标"] if ctx.progress is not None else []
+    tabs = st.tabs([*three_years, f"{review_round.year}年度工作总结", "三年建设方案", *application_view.SECTIONS])
+    if three_years:
+        with tabs[0]:
+            three_years_pane(ctx.progress)
+        tabs = tabs[1:]
     with tabs[0]:
         st.caption(f"{app.basic.unit_type}｜{app.recommendation.city}｜统一社会信用代码 {app.credit_code}")
         if ctx.report is None:

@@ -123,7 +123,8 @@ def may_see_pilot(principal: Principal, batch_id: str, city: str, credit_code: s
             and principal.can(Permission.REPORT, batch_id))
 
 
-def _pilot(record: store.PilotRecord) -> Pilot:
+def pilot_of(record: store.PilotRecord) -> Pilot:
+    """The stored record as a Pilot, its newest status included."""
     return Pilot(batch_id=record.batch_id, credit_code=record.credit_code, unit_name=record.unit_name,
                  unit_type=record.unit_type, city=record.city, first_year=record.first_year,
                  last_year=record.last_year, round_id=record.round_id, list_order=record.list_order,
@@ -150,7 +151,7 @@ def pilots(storage: Storage, principal: Principal, batch_id: str | None = None) 
     """Every pilot the principal may see, newest batch first, in list order: of one batch, or of every batch."""
     visible = [r for r in store.pilots(storage, batch_id=batch_id)
                if principal.can(Permission.VIEW_PILOTS, r.batch_id) or principal.can(Permission.REPORT, r.batch_id)]
-    return [_pilot(r) for r in visible if may_see_pilot(principal, r.batch_id, r.city, r.credit_code)]
+    return [pilot_of(r) for r in visible if may_see_pilot(principal, r.batch_id, r.city, r.credit_code)]
 
 
 def get_pilot(storage: Storage, principal: Principal, batch_id: str, credit_code: str) -> Pilot:
@@ -161,7 +162,7 @@ def get_pilot(storage: Storage, principal: Principal, batch_id: str, credit_code
     record = found[0]
     if not may_see_pilot(principal, batch_id, record.city, record.credit_code):
         raise AccessDenied(f"{principal.display_name}无权查看试点单位“{record.unit_name}”。")
-    return _pilot(record)
+    return pilot_of(record)
 
 
 def pilot_codes_under_review(storage: Storage, batch_id: str, year: int) -> set[str]:

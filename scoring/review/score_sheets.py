@@ -18,13 +18,16 @@ from scoring.common.models import (
     Expert,
     Recusal,
     RevisionEvent,
+    RoundKind,
     ScoreSheet,
     SheetEntries,
     SheetStatus,
     compact_code,
 )
 from scoring.common.normalize import explain_validation_error
+from scoring.pilots.progress import PilotProgress
 from scoring.pilots.reports import ReportVersion, report_under_review
+from scoring.pilots.review_figures import progress_under_review
 from scoring.rounds.review_rounds import ReviewRound, RoundError, round_rubric, stored_round
 from scoring.review.rubrics import Rubric, on_grid, points_text
 from scoring.storage import Storage, Transaction
@@ -566,6 +569,7 @@ class ReviewContext(BaseModel):
     application: Application
     sheet: ScoreSheet
     report: ReportVersion | None = None  # a yearly acceptance or final round: the pilot's report of the year
+    progress: PilotProgress | None = None  # a final evaluation: the three years against the plan's goals
 
 
 def review_context(storage: Storage, principal: Principal, round_id: str, credit_code: str) -> ReviewContext:
@@ -577,5 +581,7 @@ def review_context(storage: Storage, principal: Principal, round_id: str, credit
         raise ScoringError(f"批次 {review_round.batch_id} 中没有该申报书。")
     report = (report_under_review(storage, review_round.batch_id, sheet.credit_code, review_round.year)
               if review_round.reviews_pilots else None)
+    progress = (progress_under_review(storage, review_round.batch_id, sheet.credit_code)
+                if review_round.kind is RoundKind.FINAL_EVALUATION else None)
     return ReviewContext(review_round=review_round, rubric=round_rubric(storage, review_round),
-                         application=application, sheet=sheet, report=report)
+                         application=application, sheet=sheet, report=report, progress=progress)

@@ -91,3 +91,22 @@ def test_an_expert_of_the_acceptance_round_reads_the_pilots_report_of_the_year(s
     assert any("本年度完成运营中心建设" in m.value for m in at.markdown)
     silent = expert_score_page(store, pilots[SILENT].credit_code, "second")
     assert any("未报送 2023 年度工作总结" in w.value for w in silent.warning)
+
+
+def test_an_expert_of_the_final_evaluation_reads_the_three_years_against_the_goals(store):
+    from scoring.rounds.assignment import commit_assignment, preview_assignment
+    from scoring.storage import round_store
+    from tests.builders.rounds import new_round
+
+    final = new_round(store, STAFF, kind="综合评估", rubric_id="final-evaluation", year=2025,
+                      experts_per_application=2, min_load=0, max_load=3)
+    commit_assignment(store, STAFF, final.round_id, preview_assignment(store, STAFF, final.round_id), "评估分配")
+    code = the_pilots(store)[0].credit_code
+    expert = next(p.expert_id for p in round_store.current_pairs(store, final.round_id) if p.credit_code == code)
+
+    at = page_as(store, "score.py", Grant(role=Role.EXPERT), login="final", expert_id=expert,
+                 prepare=lambda at: common.select_task(at.session_state, final.round_id, code))
+
+    assert [t.label for t in at.tabs][:3] == ["三年对照目标", "2025年度工作总结", "三年建设方案"]
+    years = table(at, "年度")
+    assert len(years) == 3 and at.get("vega_lite_chart")
