@@ -11,11 +11,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scoring.common.access import PERMISSIONS, AccessDenied, Permission, Principal, require
-from scoring.common.errors import ReviewError
 from scoring.common.models import ActionKind, AmountBasis, Count, FormModel, RoundKind, Wan
 from scoring.common.normalize import explain_validation_error
 from scoring.pilots import registry
-from scoring.pilots.registry import Pilot, PilotStatus, may_see_pilot, pilot_entity
+from scoring.pilots.registry import Pilot, PilotError, PilotStatus, may_see_pilot, pilot_entity
 from scoring.pilots.outcomes import current_outcomes, funds_findings
 from scoring.pilots.reports import AnnualReport, reports_of_year
 from scoring.rounds.review_rounds import list_rounds
@@ -29,7 +28,7 @@ Positive = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
 
 
-class AwardError(ReviewError):
+class AwardError(PilotError):
     """A request about the extra awards that cannot be done; the message is for users."""
 
 
@@ -242,13 +241,6 @@ def compute_awards(standard: AwardStandard, pilots: Sequence[Pilot], reports: Ma
 # --- the standard (a setting) --------------------------------------------------------------------------------------
 
 
-def _checked_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise AwardError("请写明理由（至少两个字），理由记入审计日志。")
-    return reason
-
-
 def _reads_pilots(principal: Principal) -> bool:
     """Anyone who sees some pilot or speaks for one: the standard is the province's published rule."""
     return any(p in PERMISSIONS[g.role] for g in principal.grants for p in (Permission.VIEW_PILOTS, Permission.REPORT))
@@ -280,7 +272,7 @@ def save_standard(storage: Storage, principal: Principal, year: int, standard: A
                   reason: str) -> AwardStandard:
     """Staff set the year's standard; the one before is kept in the audit entry."""
     require(principal, Permission.MANAGE_PILOTS)
-    reason = _checked_reason(reason)
+    reason = registry.checked_reason(reason)
     if standard.year != year:
         raise AwardError(f"奖补标准的年度 {standard.year} 与所设年度 {year} 不一致。")
     before = store.standard(storage, year)
@@ -342,7 +334,7 @@ def confirm_awards(storage: Storage, principal: Principal, batch_id: str, year: 
     """Staff confirm the computed awards of a batch's year, one row per pilot with the computation and the standard;
     confirming again replaces a pilot's row, and the audit entry keeps the amount before and after."""
     require(principal, Permission.MANAGE_PILOTS, batch_id)
-    reason = _checked_reason(reason)
+    reason = registry.checked_reason(reason)
     if not computations:
         raise AwardError("没有可确认的追加奖励计算结果。")
     standard = required_standard(storage, principal, year)

@@ -30,13 +30,6 @@ class OutcomeError(PilotError):
     """An outcome that cannot be proposed, decided or published; the message is for users."""
 
 
-def _checked_reason(reason: str, what: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise OutcomeError(f"{what}须写明理由（至少两个字），理由记入审计日志。")
-    return reason
-
-
 # --- the funds finding ---------------------------------------------------------------------------------------------
 
 
@@ -59,7 +52,7 @@ def record_funds_finding(storage: Storage, principal: Principal, batch_id: str, 
     pilot = registry.get_pilot(storage, principal, batch_id, credit_code)
     if not pilot.in_year(year):
         raise OutcomeError(f"{year} 年不在试点“{pilot.unit_name}”的建设期（{pilot.period}）内。")
-    reason = _checked_reason(reason, "资金使用认定")
+    reason = registry.checked_reason(reason, "资金使用认定")
     with storage.transaction(principal.actor) as tx:
         store.put_finding(tx, batch_id, pilot.credit_code, year, misused, reason)
         tx.audit(ActionKind.FUNDS_FINDING, registry.pilot_entity(batch_id, pilot.credit_code), reason,
@@ -214,7 +207,7 @@ def decide_outcomes(storage: Storage, principal: Principal, round_id: str, reque
     round's year (合格 → 在建, 基本合格 → 整改, 通过 → 通过 …) as the rubric's band says. Not after publication."""
     review_round, outcomes = pilot_round(storage, round_id)
     require(principal, Permission.MANAGE_PILOTS, review_round.batch_id)
-    bulk_reason = _checked_reason(reason, "会议研究决定")
+    bulk_reason = registry.checked_reason(reason, "会议研究决定")
     if review_round.closed_at is None:
         raise OutcomeError("评审尚未结束：请先在“评审进度”中结束评审，再由会议研究决定结果。")
     if store.publication(storage, round_id) is not None:
@@ -305,7 +298,7 @@ def publish_outcomes(storage: Storage, principal: Principal, round_id: str, reas
     The units see their own result from then on; the list is frozen."""
     review_round, _ = pilot_round(storage, round_id)
     require(principal, Permission.MANAGE_PILOTS, review_round.batch_id)
-    reason = _checked_reason(reason, "公布结果")
+    reason = registry.checked_reason(reason, "公布结果")
     if store.publication(storage, round_id) is not None:
         raise OutcomeError("本轮结果已公布。")
     proposals = proposed_outcomes(storage, principal, round_id)

@@ -213,10 +213,11 @@ def pilot_goals(storage: Storage, principal: Principal, batch_id: str, credit_co
 # --- changes by staff ----------------------------------------------------------------------------------------------
 
 
-def _checked_reason(reason: str) -> str:
+def checked_reason(reason: str, what: str = "") -> str:
+    """The reason a change of the pilots' stage is recorded with: at least two characters, for the audit log."""
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise PilotError("请写明理由（至少两个字），理由记入审计日志。")
+        raise PilotError(f"{what or '请'}{'须' if what else ''}写明理由（至少两个字），理由记入审计日志。")
     return reason
 
 
@@ -234,7 +235,7 @@ def set_status(storage: Storage, principal: Principal, batch_id: str, credit_cod
     """Staff change a pilot's status by hand (e.g. 撤销), with a reason; a revoked pilot stays revoked."""
     pilot = get_pilot(storage, principal, batch_id, credit_code)
     require(principal, Permission.MANAGE_PILOTS, batch_id)
-    reason = _checked_reason(reason)
+    reason = checked_reason(reason)
     if pilot.status is PilotStatus.REVOKED:
         raise PilotError(f"试点“{pilot.unit_name}”已撤销，状态不能再改变。")
     with storage.transaction(principal.actor) as tx:
@@ -247,7 +248,7 @@ def set_goals(storage: Storage, principal: Principal, batch_id: str, credit_code
     """Staff set the plan's goals as figures (where the reading of the plan missed or misread one)."""
     pilot = get_pilot(storage, principal, batch_id, credit_code)
     require(principal, Permission.MANAGE_PILOTS, batch_id)
-    reason = _checked_reason(reason)
+    reason = checked_reason(reason)
     checked = goal_rules.checked_goals(goals, pilot.first_year, pilot.last_year)
     with storage.transaction(principal.actor) as tx:
         store.put_goals(tx, batch_id, pilot.credit_code, [g.model_dump(mode="json") for g in checked])

@@ -18,7 +18,7 @@ from scoring.common.models import (ActionKind, AmountBasis, Count, FormModel, Fu
                                    YearPatents, compact_code)
 from scoring.common.normalize import explain_validation_error
 from scoring.intake.formal_check import forbidden_use_matches
-from scoring.pilots.registry import Pilot, PilotError, get_pilot, pilot_entity, pilot_years, pilots
+from scoring.pilots.registry import Pilot, PilotError, checked_reason, get_pilot, pilot_entity, pilot_years, pilots
 from scoring.storage import Storage
 from scoring.storage import report_store
 
@@ -141,13 +141,6 @@ def shown_time(moment: datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ReportError("请写明理由（至少两个字），理由记入审计日志。")
-    return reason
-
-
 def _report_entity(batch_id: str, credit_code: str, year: int) -> str:
     return f"{pilot_entity(batch_id, credit_code)}/report/{year}"
 
@@ -162,7 +155,7 @@ def open_report_call(storage: Storage, principal: Principal, batch_id: str, year
                      city_deadline: datetime, reason: str, note: str = "") -> ReportCall:
     """Staff open (or set anew) the year's call for reports; the year must be one of the batch's pilot years."""
     require(principal, Permission.MANAGE_PILOTS, batch_id)
-    reason = _reason(reason)
+    reason = checked_reason(reason)
     batch = storage.get_batch(batch_id)
     if batch is None:
         raise ReportError(f"没有批次 {batch_id}。")
@@ -203,7 +196,7 @@ def extend_report_deadline(storage: Storage, principal: Principal, batch_id: str
     """Staff move the year's deadlines for the whole batch, or give one pilot (`credit_code`) a later unit deadline
     (and, if needed, city deadline) of its own; the reason is required and audited."""
     require(principal, Permission.MANAGE_PILOTS, batch_id)
-    reason = _reason(reason)
+    reason = checked_reason(reason)
     call = report_call(storage, principal, batch_id, year)
     if unit_deadline is None and city_deadline is None:
         raise ReportError("请给出新的单位报送截止时间或市局审核截止时间。")

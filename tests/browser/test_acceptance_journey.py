@@ -55,32 +55,18 @@ def journey_db(tmp_path_factory):
     return db, pilot
 
 
-def _score_the_round(db, first) -> None:
-    """What happens while the app is stopped: the other pilots but one report, the round is assigned, scored by
+def _score_the_round(db) -> None:
+    """What happens while the app is stopped: the other pilots but one report; the round is assigned, scored by
     three experts a pilot at the builder's totals, and closed."""
-    from scoring.review.score_sheets import submit_sheet
-    from scoring.rounds.assignment import commit_assignment, preview_assignment
-    from scoring.rounds.review_rounds import close_round, round_rubric
-    from scoring.storage import Storage, round_store
-    from tests.builders.pilot_rounds import SILENT, TOTALS, sample_report, scores_for, send_report
+    from scoring.storage import Storage
+    from tests.builders.pilot_rounds import SILENT, sample_report, score_acceptance_round, send_report
     from tests.builders.pilots import the_pilots
-    from tests.builders.rounds import STAFF, expert_principal, new_round
 
     with Storage(db) as storage:
-        pilots = the_pilots(storage)
-        for index, pilot in enumerate(pilots):
+        for index, pilot in enumerate(the_pilots(storage)):
             if index not in (0, SILENT):
                 send_report(storage, pilot, sample_report(pilot))
-        review_round = new_round(storage, kind="年度验收", rubric_id="annual-acceptance", year=2023,
-                                 experts_per_application=3, min_load=0, max_load=3)
-        commit_assignment(storage, STAFF, review_round.round_id,
-                          preview_assignment(storage, STAFF, review_round.round_id), "验收分配")
-        rubric = round_rubric(storage, review_round)
-        totals = {p.credit_code: TOTALS[i] for i, p in enumerate(pilots)}
-        for pair in round_store.current_pairs(storage, review_round.round_id):
-            submit_sheet(storage, expert_principal(pair.expert_id), review_round.round_id, pair.credit_code,
-                         scores_for(rubric, totals[pair.credit_code]))
-        close_round(storage, STAFF, review_round.round_id, "验收评审结束")
+        score_acceptance_round(storage)
 
 
 def _new_page(browser):
@@ -91,7 +77,7 @@ def _new_page(browser):
 
 
 def test_a_pilot_reports_its_bureau_agrees_staff_decide_publish_and_the_unit_reads_its_result(journey_db, browser):
-    db, pilot = journey_db
+    db, _ = journey_db
     with running_app(db) as url:
         unit = _new_page(browser)
         sign_in(unit, url, "unit", PASSWORD)
@@ -116,7 +102,7 @@ def test_a_pilot_reports_its_bureau_agrees_staff_decide_publish_and_the_unit_rea
         unit.context.close()
         city.context.close()
 
-    _score_the_round(db, pilot)
+    _score_the_round(db)
 
     with running_app(db) as url:
         staff = _new_page(browser)

@@ -60,14 +60,19 @@ def scores_for(rubric: Rubric, total: Decimal) -> dict:
 
 
 def _first_year(storage: Storage) -> None:
-    pilots = the_pilots(storage)
     with on_day(date(2023, 12, 1)):
         open_report_call(storage, STAFF, "2023", YEAR, datetime(2023, 12, 31, 17), datetime(2024, 1, 10, 17),
                          "2023年度验收")
-        for index, pilot in enumerate(pilots):
+        for index, pilot in enumerate(the_pilots(storage)):
             if index != SILENT:
                 send_report(storage, pilot, sample_report(pilot))
-    review_round = new_round(storage, title="", kind="年度验收", rubric_id="annual-acceptance", year=YEAR,
+    score_acceptance_round(storage)
+
+
+def score_acceptance_round(storage: Storage) -> ReviewRound:
+    """The 2023 acceptance round created, assigned (three experts a pilot), scored at TOTALS and closed."""
+    pilots = the_pilots(storage)
+    review_round = new_round(storage, kind="年度验收", rubric_id="annual-acceptance", year=YEAR,
                              experts_per_application=3, min_load=0, max_load=3)
     commit_assignment(storage, STAFF, review_round.round_id,
                       preview_assignment(storage, STAFF, review_round.round_id), "验收分配")
@@ -76,7 +81,7 @@ def _first_year(storage: Storage) -> None:
     for pair in round_store.current_pairs(storage, review_round.round_id):
         submit_sheet(storage, expert_principal(pair.expert_id), review_round.round_id, pair.credit_code,
                      scores_for(rubric, totals[pair.credit_code]))
-    close_round(storage, STAFF, review_round.round_id, "验收评审结束")
+    return close_round(storage, STAFF, review_round.round_id, "验收评审结束")
 
 
 @functools.cache

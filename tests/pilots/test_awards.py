@@ -12,7 +12,7 @@ from scoring.common.access import AccessDenied
 from scoring.common.models import ActionKind, AmountBasis
 from scoring.pilots import award_files, awards
 from scoring.pilots.awards import AwardError, compute_awards, shares_of_budget
-from scoring.pilots.registry import PilotStatus, pilot_entity
+from scoring.pilots.registry import PilotError, PilotStatus, pilot_entity
 from scoring.pilots.outcomes import OutcomeRequest, decide_outcomes, proposed_outcomes, record_funds_finding
 from tests.builders.pilot_rounds import acceptance_round, accepted_storage
 from tests.builders.pilots import city_account, pilots_storage, the_pilots, unit_account
@@ -324,7 +324,7 @@ def test_a_confirmation_without_a_reason_is_refused(tmp_path):
     storage = pilots_storage(tmp_path)
     _, preview = _previewed(storage)
 
-    with pytest.raises(AwardError, match="请写明理由"):
+    with pytest.raises(PilotError, match="请写明理由"):
         awards.confirm_awards(storage, STAFF, "2023", YEAR, preview, " ")
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from scoring.common.access import AccessDenied
 from scoring.pilots import reports as r
-from scoring.pilots.registry import PilotStatus, set_status
+from scoring.pilots.registry import PilotError, PilotStatus, set_status
 from scoring.pilots.reports import (AnnualReport, FundLine, FundSource, PlanTask, ProgressState, ReportError,
                                     ReportStatus, TaskState)
 from scoring.common.models import YearConversion, YearPatents
@@ -224,7 +224,7 @@ def test_an_extension_for_the_batch_moves_every_pilots_deadline(storage, call, u
 
 
 def test_an_extension_needs_a_reason_and_a_later_time(storage, call, pilot):
-    with pytest.raises(ReportError, match="理由"):
+    with pytest.raises(PilotError, match="理由"):
         r.extend_report_deadline(storage, STAFF, "2023", 2023, "", credit_code=pilot.credit_code,
                                  unit_deadline=datetime(2024, 2, 10, 17))
     with pytest.raises(ReportError, match="须晚于"):
