@@ -176,3 +176,13 @@ def go_to(page, title: str) -> None:
     """Follow a navigation link and wait for the page's heading."""
     page.get_by_role("link", name=title).click()
     page.get_by_role("heading", name=title).wait_for()
+
+
+def click_tab(page, name) -> None:
+    """Open a tab once the page has settled: while a rerun draws, the tabs of the run before are still there and a
+    name matches two."""
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name=name)
+    expect(tab).to_have_count(1)
+    tab.click()

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.conftest import go_to, running_app, set_own_password, shot, sign_in
+from tests.browser.conftest import click_tab, go_to, running_app, set_own_password, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -67,9 +66,7 @@ def applying_url(applying_db):
 
 
 def send_tab(page) -> None:
-    tab = page.get_by_role("tab", name="推荐函与报送")
-    expect(tab).to_have_count(1)  # while a rerun draws the page, the tabs of the run before are still there
-    tab.click()
+    click_tab(page, "推荐函与报送")
 
 
 def sign_out(page) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import go_to, shot, sign_in
+from tests.browser.conftest import click_tab, go_to, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -13,11 +13,11 @@ def test_staff_create_a_round_preview_and_commit_its_assignment(app_url, people,
     page.get_by_role("heading", name="审查概览").wait_for()
 
     go_to(page, "评审轮次")
-    page.get_by_role("tab", name="新建轮次").click()
+    click_tab(page, "新建轮次")
     page.get_by_label("轮次名称（可选）").fill("2023年度遴选评审")
     page.get_by_role("button", name="新建评审轮次").click()
     page.get_by_text("已新建评审轮次").wait_for()
-    page.get_by_role("tab", name="轮次列表").click()
+    click_tab(page, "轮次列表")
     page.get_by_test_id("stDataFrame").first.wait_for()
     shot(page, "20-round-created")
 

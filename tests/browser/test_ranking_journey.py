@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import go_to, running_app, shot, sign_in
+from tests.browser.conftest import click_tab, go_to, running_app, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def test_staff_close_decide_in_bulk_and_freeze_the_shortlist(ranking_url, page):
     shot(page, "43-explain")
 
     go_to(page, "会议决定")
-    page.get_by_role("tab", name="批量决定").click()
+    click_tab(page, "批量决定")
     top_n = page.get_by_label("入选名额（前 N 名入选，其余已排名的不入选）")
     top_n.fill("5")
     top_n.press("Enter")
@@ -85,7 +85,7 @@ def test_staff_close_decide_in_bulk_and_freeze_the_shortlist(ranking_url, page):
     shot(page, "44-meeting-confirmation")
     page.get_by_role("button", name="确认记录").click()
     page.get_by_text("已记录").first.wait_for()
-    page.get_by_role("tab", name=re.compile(r"当前决定（[1-9]")).click()  # its label counts the recorded ones
+    click_tab(page, re.compile(r"当前决定（[1-9]"))  # its label counts the recorded ones
     page.get_by_test_id("stMetric").filter(has_text="入选").first.wait_for()
     settle(page)
     shot(page, "45-meeting-decisions")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import running_app, shot, sign_in
+from tests.browser.conftest import click_tab, running_app, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,7 @@ def test_an_expert_scores_reloads_finds_the_draft_and_submits(scoring_url, page)
     comment_box(page, "comment_budget").press_sequentially("预算测算依据充分，单位配套到位", delay=40)
     page.wait_for_timeout(1200)  # past the half-second pause after the last keystroke: the text is sent and saved
     saved_revision(page)
-    page.get_by_role("tab", name="三年建设方案").click()
+    click_tab(page, "三年建设方案")
     page.get_by_role("tabpanel", name="三年建设方案").get_by_text("一、基本情况").wait_for()
     shot(page, "31-score-mid-way")
 
@@ -159,14 +159,14 @@ def test_staff_follow_the_progress_and_check_a_rubric(scoring_url, page):
     page.get_by_test_id("stDataFrame").first.wait_for()
     page.wait_for_timeout(800)
     shot(page, "35-review-progress")
-    page.get_by_role("tab", name="查看评分表").click()
+    click_tab(page, "查看评分表")
     page.get_by_text("打印该专家的评分表").wait_for()
     page.wait_for_timeout(300)
     shot(page, "36-review-progress-sheet")
 
     page.get_by_role("link", name="评分标准").click()
     page.get_by_role("heading", name="评分标准").wait_for()
-    page.get_by_role("tab", name="编辑与校验").click()
+    click_tab(page, "编辑与校验")
     page.get_by_label("评分标准（YAML）").fill("id: broken\nversion: 1\ntitle: 试用\nkind: 遴选\ntotal: 10\n"
                                           "criteria:\n  - id: a\n    name: 甲\n    max_points: 15\n")
     page.get_by_role("button", name="校验").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app_pages.widgets.uploader import BUTTON_TEXT, LIMIT_TEXT
-from tests.browser.conftest import go_to, shot, sign_in
+from tests.browser.conftest import click_tab, go_to, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ DRAWN = """element => ({shown: getComputedStyle(element, "::after").content,
 def test_the_uploader_shows_its_button_and_limit_in_chinese_with_the_accepted_types(app_url, people, page):
     sign_in(page, app_url, "tester", people["tester"])
     go_to(page, "专家库")
-    page.get_by_role("tab", name="导入专家").click()
+    click_tab(page, "导入专家")
     zone = page.get_by_test_id("stFileUploaderDropzone").first
     zone.wait_for()
 
