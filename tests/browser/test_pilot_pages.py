@@ -66,6 +66,9 @@ def test_staff_open_the_pilot_detail_page_and_see_the_charts(pilots_url, page):
     page.get_by_role("heading", name="年度工作总结").wait_for()
     page.wait_for_timeout(1500)  # the charts' drawing
 
+    assert page.locator(".vega-embed").count() == 3  # conversions, amounts, enterprises
+    assert page.get_by_text("未报送").first.is_visible()  # 2025 has no report: labelled, never drawn as 0
+
     shot(page, "70-pilot-detail")
     Path("/tmp/shots").mkdir(exist_ok=True)
     page.screenshot(path="/tmp/shots/pilot-detail.png", full_page=True)
