@@ -146,12 +146,12 @@ if can_manage and not published:
 if decided and can_manage:
     st.subheader("文件")
     left, middle, right = st.columns(3)
-    with common.shown_errors():
-        left.download_button("下载结果名单（Excel）", outcome_files.results_list(store, principal, round_id),
-                             f"{review_round.year_and_kind}结果-{round_id}.xlsx", XLSX, key="results_download")
-        if review_round.kind == "综合评估":
-            middle.download_button("下载通过名单（Excel）", outcome_files.final_list_file(store, principal, round_id),
-                                   f"综合评估通过名单-{round_id}.xlsx", XLSX, key="final_download")
+    # made when clicked, not on every rerun of the page
+    left.download_button("下载结果名单（Excel）", lambda: outcome_files.results_list(store, principal, round_id),
+                         f"{review_round.year_and_kind}结果-{round_id}.xlsx", XLSX, key="results_download")
+    if review_round.kind == "综合评估":
+        middle.download_button("下载通过名单（Excel）", lambda: outcome_files.final_list_file(store, principal, round_id),
+                               f"综合评估通过名单-{round_id}.xlsx", XLSX, key="final_download")
     issued_on = right.date_input("结果通知成文日期", clock.today(), key="letters_date", format="YYYY-MM-DD")
     if right.button("生成结果通知（Word 与 PDF）", key="letters_make"):
         with common.shown_errors(), st.spinner("正在生成结果通知……"):

@@ -58,6 +58,17 @@ def emit_import(args, report, done: str) -> int:
     return 0 if report.imported else 1
 
 
+def code_pairs(items: list[str], option: str, value_name: str) -> dict[str, str]:
+    """Options given as 统一社会信用代码=内容 (a full-width ＝ counts too), by the code in upper case."""
+    pairs = {}
+    for item in items:
+        code, sep, value = item.replace("＝", "=", 1).partition("=")
+        if not sep or not code.strip() or not value.strip():
+            raise CliError(f"{option} {item} 应写成“统一社会信用代码={value_name}”。")
+        pairs[code.strip().upper()] = value.strip()
+    return pairs
+
+
 def emit(args, payload, text: str) -> None:
     if getattr(args, "format", "text") == "json":
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))

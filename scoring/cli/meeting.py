@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from scoring.cli.base import CliError, Options, emit, principal
+from scoring.cli.base import CliError, Options, code_pairs, emit, principal
 from scoring.experts.ratings import Rating, rate_expert, round_work
 from scoring.common.normalize import validated
 from scoring.results.meeting import Decision, DecisionChange, DecisionRequest, preview_decisions, record_decisions, \
@@ -74,12 +74,7 @@ def add_commands(commands, options: Options) -> None:
 
 
 def _requests(args, storage: Storage, who) -> list[DecisionRequest]:
-    reasons = {}
-    for item in args.reason_for:
-        code, _, reason = item.partition("=")
-        if not reason:
-            raise CliError(f"--reason-for 应写成 代码=理由：{item}")
-        reasons[code.strip().upper()] = reason.strip()
+    reasons = code_pairs(args.reason_for, "--reason-for", "理由")
     requests = []
     if args.top:
         requests += top_selected(round_ranking(storage, who, args.round_id).rows, args.top)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from scoring.cli.base import CliError, Options, emit, principal
+from scoring.cli.base import CliError, Options, code_pairs, emit, principal
 from scoring.pilots import award_files, awards
 from scoring.pilots.reports import AnnualReport
 from scoring.storage import Storage
@@ -66,12 +66,7 @@ def _outcomes(args) -> dict[str, str]:
         if not isinstance(data, dict):
             raise CliError(f"{args.outcomes} 应为“统一社会信用代码: 验收结果”的对照表。")
         found.update({str(k).strip().upper(): str(v).strip() for k, v in data.items()})
-    for item in args.outcome:
-        code, sep, outcome = item.partition("=")
-        if not sep or not code.strip() or not outcome.strip():
-            raise CliError(f"--outcome {item} 应写成“统一社会信用代码=验收结果”。")
-        found[code.strip().upper()] = outcome.strip()
-    return found
+    return found | code_pairs(args.outcome, "--outcome", "验收结果")
 
 
 def _reports(args) -> dict[str, AnnualReport] | None:

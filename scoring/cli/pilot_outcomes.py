@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from scoring.cli.base import CliError, Options, emit, principal
+from scoring.cli.base import CliError, Options, code_pairs, emit, principal
 from scoring.common import clock
 from scoring.pilots import outcome_files, outcomes
 from scoring.storage import Storage
@@ -74,18 +74,8 @@ def cmd_outcomes(args) -> int:
     return 0
 
 
-def _pairs(items: list[str], what: str) -> dict[str, str]:
-    pairs = {}
-    for item in items:
-        code, sep, value = item.partition("=")
-        if not sep or not value.strip():
-            raise CliError(f"{what}“{item}”应写成 信用代码=内容")
-        pairs[code.strip().upper()] = value.strip()
-    return pairs
-
-
 def cmd_decide(args) -> int:
-    chosen, whys = _pairs(args.pilot, "--pilot"), _pairs(args.why, "--why")
+    chosen, whys = code_pairs(args.pilot, "--pilot", "结果"), code_pairs(args.why, "--why", "理由")
     with Storage(args.db) as storage:
         who = principal(args)
         if args.as_proposed:

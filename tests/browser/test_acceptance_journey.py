@@ -116,6 +116,9 @@ def test_a_pilot_reports_its_bureau_agrees_staff_decide_publish_and_the_unit_rea
         staff.get_by_role("textbox", name="公布理由（必填）").fill("局务会同意公布")
         staff.get_by_role("button", name="公布结果").click()
         staff.get_by_text("本轮结果已于").first.wait_for()
+        with staff.expect_download() as results:
+            staff.get_by_role("button", name="下载结果名单（Excel）").click()
+        assert results.value.path().read_bytes()[:2] == b"PK"  # an .xlsx, made when clicked
         staff.get_by_role("button", name="生成结果通知（Word 与 PDF）").click()
         with staff.expect_download() as download:
             staff.get_by_role("button", name="下载结果通知（zip）").click()
